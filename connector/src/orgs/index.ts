@@ -1,0 +1,3 @@
+export * from './service';
+export * from './tokens';
+export * from './validation';
