@@ -64,13 +64,15 @@ export type AiInferenceConfig = z.infer<typeof aiInferenceConfigSchema>;
 // Conditions shared by Branch rules and the entry criteria
 
 /** A value read while the flow runs: a field of the record or a variable set by an AI node. */
-export const operandSchema = z.union([
-  z.object({ field: fieldNameSchema }).strict(),
-  z.object({ variable: identifier }).strict(),
-]);
+export const operandSchema = z.union(
+  [z.object({ field: fieldNameSchema }).strict(), z.object({ variable: identifier }).strict()],
+  { error: 'expected {"field": "FieldApiName"} or {"variable": "outputName"}' },
+);
 export type Operand = z.infer<typeof operandSchema>;
 
-export const literalSchema = z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()]);
+export const literalSchema = z.union([z.string().max(1_000), z.number(), z.boolean(), z.null()], {
+  error: 'expected text, a number, true, false or null',
+});
 export type Literal = z.infer<typeof literalSchema>;
 
 export const comparisonOperatorSchema = z.enum([
@@ -95,7 +97,11 @@ export const conditionSchema = z
     left: operandSchema,
     operator: comparisonOperatorSchema,
     /** Absent for `is_blank` and `is_not_blank`; a list for `in` and `not_in`. */
-    value: z.union([literalSchema, z.array(literalSchema).max(100)]).optional(),
+    value: z
+      .union([literalSchema, z.array(literalSchema).max(100)], {
+        error: 'expected text, a number, true, false, null or a list of these',
+      })
+      .optional(),
   })
   .strict();
 export type Condition = z.infer<typeof conditionSchema>;
@@ -161,10 +167,10 @@ export const assignOwnerNodeSchema = z
   })
   .strict();
 
-export const valueSourceSchema = z.union([
-  z.object({ literal: literalSchema }).strict(),
-  z.object({ variable: identifier }).strict(),
-]);
+export const valueSourceSchema = z.union(
+  [z.object({ literal: literalSchema }).strict(), z.object({ variable: identifier }).strict()],
+  { error: 'expected {"literal": value} or {"variable": "outputName"}' },
+);
 export type ValueSource = z.infer<typeof valueSourceSchema>;
 
 export const updateRecordNodeSchema = z
