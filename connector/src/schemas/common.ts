@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-messages';
 
 /** Every error response: a stable code to branch on and a message to show an admin. */
 export const errorResponseSchema = z.object({

@@ -40,10 +40,6 @@ export const runFlowRequestSchema = z
   .object({
     definition: z.unknown(),
     records: z.array(routedRecordSchema).min(1).max(MAX_RECORDS_PER_RUN),
-    /** Whether the record is new (insert) or changed (update); decides entry. Default insert. */
-    trigger: z.enum(['insert', 'update', 'manual']).default('insert'),
-    /** A preview computes the outcome without recording usage as routing. */
-    preview: z.boolean().default(false),
   })
   .strict();
 export type RunFlowRequest = z.infer<typeof runFlowRequestSchema>;

@@ -1,0 +1,62 @@
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import type { ConnectorConfig } from './config';
+import { loggerOptions } from './logging';
+import errorHandlerPlugin from './plugins/error-handler';
+import openApiPlugin from './plugins/openapi';
+import healthRoutes from './routes/health';
+import v1Routes from './routes/v1';
+import type { ConnectorServices } from './services';
+import { CONNECTOR_VERSION } from './version';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: ConnectorServices;
+  }
+}
+
+export interface BuildAppOptions {
+  config: Pick<ConnectorConfig, 'logLevel' | 'bodyLimitBytes'>;
+  services: ConnectorServices;
+  /** Receives the JSON log lines instead of standard output, for tests that read the logs. */
+  logStream?: { write(line: string): void };
+}
+
+/** A request id from the caller is kept when it looks like one, so logs can be joined across systems. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/**
+ * Builds the connector's HTTP application. The caller owns the services (database,
+ * vault, providers) and closes them after the app.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(options.config.logLevel, options.logStream),
+    bodyLimit: options.config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: (request) => {
+      const header = request.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('services', options.services);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // External plugins first, then the app's own.
+  await app.register(helmet, { global: true });
+  await app.register(errorHandlerPlugin);
+  await app.register(openApiPlugin, { version: CONNECTOR_VERSION });
+
+  await app.register(healthRoutes);
+  await app.register(v1Routes, { prefix: '/v1' });
+
+  return app;
+}

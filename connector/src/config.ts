@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The connector's configuration, read once from environment variables at start-up.
+ * A bad value stops the process with one line per bad variable (see loadConfig).
+ */
+
+const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KEYROUTE_DATA_DIR: z.string().min(1).default('.keyroute'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// connection URL')
+    .optional(),
+  KEYROUTE_MASTER_KEYS: z
+    .string()
+    .regex(
+      /^v\d+:[A-Za-z0-9+/]+=*(,v\d+:[A-Za-z0-9+/]+=*)*$/,
+      'expected comma-separated VERSION:BASE64 pairs such as v1:<32 random bytes in standard base64>',
+    )
+    .optional(),
+  KEYROUTE_ACTIVE_MASTER_KEY: z.string().regex(/^v\d+$/, 'expected a version such as v2').optional(),
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default(DEFAULT_OPENAI_BASE_URL),
+  KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS: positiveInt(1_000, 120_000).default(15_000),
+  KEYROUTE_FLOW_CONCURRENCY: positiveInt(1, 200).default(32),
+  KEYROUTE_BODY_LIMIT_BYTES: positiveInt(1_024, 100 * 1024 * 1024).default(16 * 1024 * 1024),
+});
+
+export interface ConnectorConfig {
+  host: string;
+  port: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Absolute path of the directory that holds the embedded database and master-key file. */
+  dataDir: string;
+  /** PostgreSQL connection URL; when absent the embedded SQLite database is used. */
+  databaseUrl: string | undefined;
+  /** `v1:BASE64,v2:BASE64`; when absent, master keys live in a file in dataDir. */
+  masterKeys: string | undefined;
+  activeMasterKey: string | undefined;
+  openAiBaseUrl: string;
+  providerCheckTimeoutMs: number;
+  flowConcurrency: number;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads and validates the configuration. Throws ConfigError listing every bad
+ * variable with what was expected; values are never echoed, since some are secrets.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ConnectorConfig {
+  // Treat empty variables as unset, as shells and container runtimes often export them empty.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+
+  const values = parsed.data;
+  if (values.KEYROUTE_ACTIVE_MASTER_KEY && !values.KEYROUTE_MASTER_KEYS) {
+    throw new ConfigError(['KEYROUTE_ACTIVE_MASTER_KEY: set only together with KEYROUTE_MASTER_KEYS']);
+  }
+
+  return {
+    host: values.HOST,
+    port: values.PORT,
+    logLevel: values.LOG_LEVEL,
+    dataDir: path.resolve(cwd, values.KEYROUTE_DATA_DIR),
+    databaseUrl: values.DATABASE_URL,
+    masterKeys: values.KEYROUTE_MASTER_KEYS,
+    activeMasterKey: values.KEYROUTE_ACTIVE_MASTER_KEY,
+    openAiBaseUrl: values.OPENAI_BASE_URL.replace(/\/+$/, ''),
+    providerCheckTimeoutMs: values.KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS,
+    flowConcurrency: values.KEYROUTE_FLOW_CONCURRENCY,
+    bodyLimitBytes: values.KEYROUTE_BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,220 @@
+import { ApiError } from '../errors';
+import type { InferenceAccessResult } from '../flows/engine/run-context';
+import { PROVIDER_IDS, type ModelInfo, type ProviderAdapter, type ProviderId } from '../providers/provider';
+import type { ProviderStatus } from '../schemas/providers';
+import { orgScope, type Actor, type CredentialState, type Database, type Org } from '../store';
+import { maskApiKey, type KeyVault } from '../vault';
+import { normalizePastedKey } from './api-key-input';
+import { keyCheckError } from './provider-errors';
+
+export interface CredentialServiceOptions {
+  database: Database;
+  vault: KeyVault;
+  adapters: Record<ProviderId, ProviderAdapter>;
+  /** How long a live key check may take before the admin gets a timeout error. */
+  checkTimeoutMs: number;
+}
+
+/**
+ * The org's provider keys: authorize (check live, then store encrypted), disable
+ * (destroy the ciphertext), re-check, list models, and decrypt for inference. A key is
+ * decrypted only in memory, for the provider call that needs it, and never returned.
+ */
+export class CredentialService {
+  constructor(private readonly options: CredentialServiceOptions) {}
+
+  async listStatuses(org: Org): Promise<ProviderStatus[]> {
+    const states = await orgScope(this.options.database, org.id).credentials.list();
+    return PROVIDER_IDS.map((provider) => {
+      const state = states.find((candidate) => candidate.provider === provider);
+      return this.toStatus(provider, state);
+    });
+  }
+
+  async getStatus(org: Org, provider: ProviderId): Promise<ProviderStatus> {
+    const state = await orgScope(this.options.database, org.id).credentials.get(provider);
+    return this.toStatus(provider, state);
+  }
+
+  /**
+   * Checks the pasted key with the provider and stores it only when the provider accepts
+   * it. A rejected key leaves any previously stored key as it was.
+   */
+  async authorize(org: Org, provider: ProviderId, pastedKey: string, actor: Actor): Promise<ProviderStatus> {
+    const apiKey = normalizePastedKey(provider, pastedKey);
+    const adapter = this.adapter(provider);
+    const scope = orgScope(this.options.database, org.id);
+
+    try {
+      await this.withCheckTimeout((signal) => adapter.listModels(apiKey, signal));
+    } catch (error) {
+      const apiError = keyCheckError(error, adapter.displayName, this.options.checkTimeoutMs);
+      await scope.audit.append({
+        action: 'provider.authorize_failed',
+        actor,
+        provider,
+        details: { errorCode: apiError.code, maskedKey: maskApiKey(apiKey) },
+      });
+      throw apiError;
+    }
+
+    const encrypted = await this.options.vault.encrypt(apiKey, { orgId: org.id, provider });
+    const maskedKey = maskApiKey(apiKey);
+    const { state } = await this.options.database.transaction(async (tx) => {
+      const txScope = orgScope(tx, org.id);
+      const saved = await txScope.credentials.saveAuthorized(provider, { encrypted, maskedKey, actor });
+      await txScope.audit.append({ action: 'provider.authorized', actor, provider, details: { maskedKey } });
+      return saved;
+    });
+    return this.toStatus(provider, state);
+  }
+
+  /** Destroys the stored key. The audit trail keeps who disabled it and when. */
+  async disable(org: Org, provider: ProviderId, actor: Actor): Promise<ProviderStatus> {
+    const state = await this.options.database.transaction(async (tx) => {
+      const txScope = orgScope(tx, org.id);
+      const before = await txScope.credentials.get(provider);
+      const disabled = await txScope.credentials.disable(provider, actor);
+      if (!disabled) {
+        throw this.notConnectedError(provider, 'there is no key to disable');
+      }
+      await txScope.audit.append({
+        action: 'provider.disabled',
+        actor,
+        provider,
+        details: { maskedKey: before.maskedKey },
+      });
+      return txScope.credentials.get(provider);
+    });
+    return this.toStatus(provider, state);
+  }
+
+  /**
+   * Checks the stored key with the provider now. A rejected key turns the status to
+   * `invalid` and is answered with 200 and that status; an unreachable provider keeps the
+   * status and is answered with the provider error.
+   */
+  async check(org: Org, provider: ProviderId): Promise<ProviderStatus> {
+    await this.checkStoredKey(org, provider);
+    return this.getStatus(org, provider);
+  }
+
+  /** Lists the models the stored key can use; the call doubles as a key check. */
+  async listModels(org: Org, provider: ProviderId): Promise<ModelInfo[]> {
+    const models = await this.checkStoredKey(org, provider);
+    if (models === null) {
+      throw new ApiError(
+        422,
+        'key_rejected',
+        `${this.adapter(provider).displayName} rejected the stored key, so its models cannot be listed. Authorize a new key on the Integrations page.`,
+      );
+    }
+    return [...models].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Decrypts the key for a routing run, or says why the org cannot run inference. The
+   * caller reports a key that the provider rejects through `markRejected`.
+   */
+  async resolveForInference(org: Org, provider: ProviderId, defaultModel: string | null): Promise<InferenceAccessResult & { keyId?: string }> {
+    const scope = orgScope(this.options.database, org.id);
+    const state = await scope.credentials.get(provider);
+    const providerName = this.adapter(provider).displayName;
+
+    if (state.status === 'invalid') {
+      return {
+        ok: false,
+        code: 'invalid_key',
+        message: `${providerName} rejected the org's key at its last check. Authorize a new key on the Integrations page.`,
+      };
+    }
+
+    const secret = await scope.credentials.getSecret(provider);
+    if (state.status !== 'connected' || secret === null) {
+      return {
+        ok: false,
+        code: 'not_authorized',
+        message: `No ${providerName} key is authorized for this org. Authorize one on the Integrations page.`,
+      };
+    }
+
+    const apiKey = await this.options.vault.decrypt(secret.encrypted, { orgId: org.id, provider });
+    return { ok: true, adapter: this.adapter(provider), apiKey, defaultModel, keyId: secret.keyId };
+  }
+
+  /** Marks the key invalid after the provider rejected it during inference, unless it was replaced meanwhile. */
+  async markRejected(org: Org, provider: ProviderId, keyId: string | undefined, errorCode: string): Promise<void> {
+    const message =
+      errorCode === 'quota'
+        ? 'The provider answered insufficient_quota during routing: the account has no credit left.'
+        : 'The provider rejected the key during routing.';
+    await orgScope(this.options.database, org.id).credentials.recordCheck(provider, {
+      ...(errorCode === 'invalid_key' ? { status: 'invalid' as const } : {}),
+      errorCode,
+      errorMessage: message,
+      ...(keyId === undefined ? {} : { keyId }),
+    });
+  }
+
+  /**
+   * Runs a live check of the stored key and records its result. Returns the models, or
+   * null when the provider rejected the key. Throws for a missing key and for a provider
+   * that could not be asked.
+   */
+  private async checkStoredKey(org: Org, provider: ProviderId): Promise<ModelInfo[] | null> {
+    const adapter = this.adapter(provider);
+    const scope = orgScope(this.options.database, org.id);
+    const secret = await scope.credentials.getSecret(provider);
+    if (secret === null) {
+      throw this.notConnectedError(provider, 'authorize a key first');
+    }
+
+    const apiKey = await this.options.vault.decrypt(secret.encrypted, { orgId: org.id, provider });
+    try {
+      const models = await this.withCheckTimeout((signal) => adapter.listModels(apiKey, signal));
+      await scope.credentials.recordCheck(provider, { status: 'connected', errorCode: null, errorMessage: null, keyId: secret.keyId });
+      return models;
+    } catch (error) {
+      const apiError = keyCheckError(error, adapter.displayName, this.options.checkTimeoutMs);
+      const keyRejected = apiError.code === 'key_rejected';
+      await scope.credentials.recordCheck(provider, {
+        ...(keyRejected ? { status: 'invalid' as const } : {}),
+        errorCode: apiError.code,
+        errorMessage: apiError.message,
+        keyId: secret.keyId,
+      });
+      if (keyRejected) {
+        return null;
+      }
+      throw apiError;
+    }
+  }
+
+  private async withCheckTimeout<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return call(AbortSignal.timeout(this.options.checkTimeoutMs));
+  }
+
+  private adapter(provider: ProviderId): ProviderAdapter {
+    return this.options.adapters[provider];
+  }
+
+  private notConnectedError(provider: ProviderId, what: string): ApiError {
+    return new ApiError(409, 'not_connected', `${this.adapter(provider).displayName} is not authorized for this org: ${what}.`);
+  }
+
+  private toStatus(provider: ProviderId, state: CredentialState | undefined): ProviderStatus {
+    return {
+      provider,
+      displayName: this.adapter(provider).displayName,
+      status: state?.status ?? 'not_connected',
+      maskedKey: state?.maskedKey ?? null,
+      authorizedBy: state?.authorizedBy ?? null,
+      authorizedAt: state?.authorizedAt ?? null,
+      lastCheckedAt: state?.lastCheckedAt ?? null,
+      lastErrorCode: state?.lastErrorCode ?? null,
+      lastErrorMessage: state?.lastErrorMessage ?? null,
+      disabledBy: state?.disabledBy ?? null,
+      disabledAt: state?.disabledAt ?? null,
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ApiError } from '../errors';
+import type { ErrorResponse } from '../schemas/common';
+
+/**
+ * Turns every failure into the one error shape of the API,
+ * `{ error: { code, message, fields?, requestId } }`, with a fitting status.
+ * Request validation errors name each invalid field; unexpected errors are logged with
+ * their stack and answered with a generic 500 so that no internal detail leaks.
+ */
+async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const requestId = String(request.id);
+
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const part = error.validationContext ?? 'body';
+      const fields = error.validation.map((issue) => ({
+        field: describeField(part, issue.instancePath),
+        message: issue.message ?? 'invalid value',
+      }));
+      const message = fields.map((field) => `${field.field}: ${field.message}`).join('; ');
+      return reply.code(400).send(errorBody('invalid_request', `Invalid request. ${message}`, requestId, fields));
+    }
+
+    if (error instanceof ApiError) {
+      if (error.statusCode >= 500) {
+        request.log.warn({ code: error.code, statusCode: error.statusCode }, error.message);
+      }
+      return reply.code(error.statusCode).send(errorBody(error.code, error.message, requestId, error.fields));
+    }
+
+    if (isResponseSerializationError(error)) {
+      request.log.error({ issues: error.cause.issues, url: error.url }, 'response did not match its schema');
+      return reply.code(500).send(errorBody('internal_error', 'The connector failed to build its response. The details are in its log.', requestId));
+    }
+
+    // Errors fastify raises itself before a handler runs (malformed JSON, body too large,
+    // wrong content type) carry a 4xx status and a message that is safe to show.
+    const statusCode = error.statusCode ?? 500;
+    if (statusCode < 500) {
+      return reply.code(statusCode).send(errorBody(fastifyCode(error), error.message, requestId));
+    }
+
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send(errorBody('internal_error', 'The connector hit an internal error. The details are in its log.', requestId));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, String(request.id)));
+  });
+}
+
+function errorBody(code: string, message: string, requestId: string, fields?: ErrorResponse['error']['fields']): ErrorResponse {
+  return { error: fields ? { code, message, fields, requestId } : { code, message, requestId } };
+}
+
+/** `body` + `/records/0/id` -> `body.records[0].id`. */
+function describeField(part: string, instancePath: string): string {
+  const segments = instancePath.split('/').filter((segment) => segment !== '');
+  let field = part;
+  for (const segment of segments) {
+    field += /^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`;
+  }
+  return field;
+}
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+};
+
+function fastifyCode(error: FastifyError): string {
+  return (error.code && FASTIFY_CODES[error.code]) ?? 'invalid_request';
+}
+
+export default fp(errorHandlerPlugin, { name: 'error-handler' });

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import orgAuthPlugin from '../../plugins/org-auth';
+import auditRoutes from './audit';
+import flowRoutes from './flows';
+import inferenceRoutes from './inference';
+import orgRoutes from './org';
+import providerRoutes from './providers';
+import settingsRoutes from './settings';
+import usageRoutes from './usage';
+
+/** Everything under `/v1` needs an org token; each route acts on that org's data only. */
+export default async function v1Routes(app: FastifyInstance): Promise<void> {
+  await app.register(orgAuthPlugin);
+
+  await app.register(orgRoutes, { prefix: '/org' });
+  await app.register(providerRoutes, { prefix: '/providers' });
+  await app.register(settingsRoutes, { prefix: '/settings' });
+  await app.register(flowRoutes, { prefix: '/flows' });
+  await app.register(inferenceRoutes, { prefix: '/inference' });
+  await app.register(usageRoutes, { prefix: '/usage' });
+  await app.register(auditRoutes, { prefix: '/audit-events' });
+}
