@@ -38,9 +38,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen({ host: config.host, port: config.port });
+  const url = await app.listen({ host: config.host, port: config.port });
   app.log.info(
-    { version: CONNECTOR_VERSION, store: services.storeDescription, openAiBaseUrl: config.openAiBaseUrl },
+    { version: CONNECTOR_VERSION, url, store: services.storeDescription, openAiBaseUrl: config.openAiBaseUrl },
     'keyroute connector ready',
   );
 }
