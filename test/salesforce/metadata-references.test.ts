@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLASSES_FOLDER, DEFAULT_FOLDER, LWC_FOLDER, listFiles, lwcBundleNames } from './support/project';
+import { asList, readMetadata } from './support/metadata';
+import { readClassModel } from './support/apex';
+
+const metadataPath = (folder: string, name: string, suffix: string) => join(DEFAULT_FOLDER, folder, `${name}.${suffix}-meta.xml`);
+
+function permissionSet(name: string) {
+  return readMetadata(metadataPath('permissionsets', name, 'permissionset')).content;
+}
+
+function classAccesses(name: string): string[] {
+  return asList(permissionSet(name).classAccesses as { apexClass: string; enabled: string }[])
+    .filter((access) => access.enabled === 'true')
+    .map((access) => access.apexClass)
+    .sort();
+}
+
+function principalAccesses(name: string): string[] {
+  return asList(
+    permissionSet(name).externalCredentialPrincipalAccesses as { externalCredentialPrincipal: string; enabled: string }[],
+  )
+    .filter((access) => access.enabled === 'true')
+    .map((access) => access.externalCredentialPrincipal);
+}
+
+/** Collects every `@salesforce/apex/Class.method` import in the LWC modules, by bundle. */
+function apexImports(): { bundle: string; className: string; methodName: string }[] {
+  const imports: { bundle: string; className: string; methodName: string }[] = [];
+  for (const bundle of lwcBundleNames()) {
+    const files = listFiles(join(LWC_FOLDER, bundle)).filter((path) => path.endsWith('.js') && !path.includes('__tests__'));
+    for (const file of files) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/from '@salesforce\/apex\/(\w+)\.(\w+)'/g)) {
+        imports.push({ bundle, className: match[1]!, methodName: match[2]! });
+      }
+    }
+  }
+  return imports;
+}
+
+const PERMISSION_SETS = ['Keyroute_Admin', 'Keyroute_Routing_User'];
+
+describe('force-app metadata references', () => {
+  it.each(PERMISSION_SETS)('%s grants only classes that exist', (name) => {
+    for (const className of classAccesses(name)) {
+      expect(existsSync(join(CLASSES_FOLDER, `${className}.cls`))).toBe(true);
+    }
+  });
+
+  it.each(PERMISSION_SETS)('%s grants the Keyroute_Org principal of the connector credential', (name) => {
+    expect(principalAccesses(name)).toEqual(['Keyroute_Connector-Keyroute_Org']);
+  });
+
+  it('names an existing named principal in every principal grant', () => {
+    const credential = readMetadata(metadataPath('externalCredentials', 'Keyroute_Connector', 'externalCredential')).content;
+    const principals = asList(credential.externalCredentialParameters as { parameterName: string; parameterType: string }[])
+      .filter((parameter) => parameter.parameterType === 'NamedPrincipal')
+      .map((parameter) => `Keyroute_Connector-${parameter.parameterName}`);
+    for (const name of PERMISSION_SETS) {
+      for (const grant of principalAccesses(name)) {
+        expect(principals).toContain(grant);
+      }
+    }
+    expect(credential.authenticationProtocol).toBe('Custom');
+  });
+
+  it('Named Credential sends bearer token', () => {
+    // It uses the External Credential's principal and adds Authorization: Bearer <Token>.
+    const named = readMetadata(metadataPath('namedCredentials', 'Keyroute_Connector', 'namedCredential')).content;
+    const parameters = asList(
+      named.namedCredentialParameters as { parameterName: string; parameterType: string; parameterValue?: string; externalCredential?: string }[],
+    );
+
+    expect(named.namedCredentialType).toBe('SecuredEndpoint');
+    expect(named.allowMergeFieldsInHeader).toBe('true');
+    expect(named.generateAuthorizationHeader).toBe('false');
+    const authentication = parameters.find((parameter) => parameter.parameterType === 'Authentication');
+    expect(authentication?.externalCredential).toBe('Keyroute_Connector');
+    expect(existsSync(metadataPath('externalCredentials', authentication!.externalCredential!, 'externalCredential'))).toBe(true);
+    const header = parameters.find((parameter) => parameter.parameterType === 'HttpHeader');
+    expect(header?.parameterName).toBe('Authorization');
+    expect(header?.parameterValue).toBe("{!'Bearer ' & $Credential.Keyroute_Connector.Token}");
+    const url = parameters.find((parameter) => parameter.parameterType === 'Url');
+    expect(url?.parameterValue).toMatch(/^https:\/\/[^/]+$/);
+  });
+
+  it('puts both tabs in the Keyroute app and grants both to admins', () => {
+    const app = readMetadata(metadataPath('applications', 'Keyroute', 'app')).content;
+    const tabs = asList(app.tabs as string[]);
+    expect(tabs).toEqual(['Keyroute_Integrations', 'Keyroute_Admin_Settings']);
+
+    const admin = permissionSet('Keyroute_Admin');
+    const visibleTabs = asList(admin.tabSettings as { tab: string; visibility: string }[])
+      .filter((setting) => setting.visibility === 'Visible')
+      .map((setting) => setting.tab)
+      .sort();
+    expect(visibleTabs).toEqual([...tabs].sort());
+    const apps = asList(admin.applicationVisibilities as { application: string; visible: string }[]);
+    expect(apps).toEqual([{ application: 'Keyroute', visible: 'true' }]);
+  });
+
+  it.each(['Keyroute_Integrations', 'Keyroute_Admin_Settings'])('tab %s hosts an exposed LWC tab component', (tabName) => {
+    const tab = readMetadata(metadataPath('tabs', tabName, 'tab')).content;
+    const bundle = tab.lwcComponent as string;
+    const bundleMeta = readMetadata(join(LWC_FOLDER, bundle, `${bundle}.js-meta.xml`)).content;
+    expect(bundleMeta.isExposed).toBe('true');
+    expect(asList((bundleMeta.targets as { target: string | string[] }).target)).toContain('lightning__Tab');
+  });
+
+  it('finds the Apex methods the components import', () => {
+    expect(apexImports().length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(apexImports().map((entry) => [`${entry.bundle} -> ${entry.className}.${entry.methodName}`, entry]))(
+    '%s is an @AuraEnabled static method that admins may call',
+    (_label, { className, methodName }) => {
+      const model = readClassModel(join(CLASSES_FOLDER, `${className}.cls`));
+      const method = model.methods.find((candidate) => candidate.name === methodName);
+      expect(method).toBeDefined();
+      expect(method!.annotations).toContain('auraenabled');
+      expect(method!.modifiers).toContain('static');
+      expect(classAccesses('Keyroute_Admin')).toContain(className);
+    },
+  );
+
+  it('keeps admin controllers out of the routing user permission set', () => {
+    expect(classAccesses('Keyroute_Routing_User')).toEqual(['KeyrouteConnectorClient']);
+  });
+});
