@@ -35,7 +35,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: loggerOptions(options.config.logLevel, options.logStream),
     bodyLimit: options.config.bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
+    // false makes fastify call genReqId for every request, so a caller's header is
+    // checked before it reaches logs and responses.
+    requestIdHeader: false,
     genReqId: (request) => {
       const header = request.headers['x-request-id'];
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();

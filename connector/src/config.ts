@@ -8,13 +8,27 @@ import { z } from 'zod';
 
 const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
-const port = z.coerce.number().int().min(0).max(65_535);
-const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * Builds the schema of a whole number written in decimal digits only. z.coerce.number()
+ * would also accept "  " (as 0), "0x1F" and "1e3", which are more likely mistakes than intent.
+ */
+function wholeNumber(min: number, max: number, unit = '') {
+  const message = `expected a whole number${unit} from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^\d{1,15}$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message));
+}
+
+// Every schema has its own message, because the HTTP API's global zod messages are not
+// loaded when only the configuration is.
 const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: port.default(8080),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: wholeNumber(0, 65_535).default(8080),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   KEYROUTE_DATA_DIR: z.string().min(1).default('.keyroute'),
   DATABASE_URL: z
     .string()
@@ -28,16 +42,18 @@ const envSchema = z.object({
     )
     .optional(),
   KEYROUTE_ACTIVE_MASTER_KEY: z.string().regex(/^v\d+$/, 'expected a version such as v2').optional(),
-  OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default(DEFAULT_OPENAI_BASE_URL),
-  KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS: positiveInt(1_000, 120_000).default(15_000),
-  KEYROUTE_FLOW_CONCURRENCY: positiveInt(1, 200).default(32),
-  KEYROUTE_BODY_LIMIT_BYTES: positiveInt(1_024, 100 * 1024 * 1024).default(16 * 1024 * 1024),
+  OPENAI_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.openai.com/v1' })
+    .default(DEFAULT_OPENAI_BASE_URL),
+  KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS: wholeNumber(1_000, 120_000, ' of milliseconds').default(15_000),
+  KEYROUTE_FLOW_CONCURRENCY: wholeNumber(1, 200).default(32),
+  KEYROUTE_BODY_LIMIT_BYTES: wholeNumber(1_024, 100 * 1024 * 1024, ' of bytes').default(16 * 1024 * 1024),
 });
 
 export interface ConnectorConfig {
   host: string;
   port: number;
-  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  logLevel: (typeof LOG_LEVELS)[number];
   /** Absolute path of the directory that holds the embedded database and master-key file. */
   dataDir: string;
   /** PostgreSQL connection URL; when absent the embedded SQLite database is used. */
@@ -68,15 +84,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = envSchema.safeParse(present);
 
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (present.KEYROUTE_ACTIVE_MASTER_KEY !== undefined && present.KEYROUTE_MASTER_KEYS === undefined) {
+    problems.push(
+      'KEYROUTE_ACTIVE_MASTER_KEY: set only together with KEYROUTE_MASTER_KEYS; the master key file in KEYROUTE_DATA_DIR chooses its own active version',
+    );
+  }
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(problems);
   }
 
   const values = parsed.data;
-  if (values.KEYROUTE_ACTIVE_MASTER_KEY && !values.KEYROUTE_MASTER_KEYS) {
-    throw new ConfigError(['KEYROUTE_ACTIVE_MASTER_KEY: set only together with KEYROUTE_MASTER_KEYS']);
-  }
 
   return {
     host: values.HOST,

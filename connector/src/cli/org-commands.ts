@@ -39,6 +39,10 @@ export async function runOrgCommand(store: OpenedStore, command: string | undefi
 }
 
 async function addOrg(store: OpenedStore, options: OrgCommandOptions): Promise<number> {
+  if (options.name === undefined) {
+    process.stderr.write('keyroute: --name: required: the org\'s display name, such as --name "Acme"\n');
+    return 2;
+  }
   const { org, token } = await registerOrg(store.database, options['salesforce-org-id'], options.name);
   if (options.json) {
     printJson({ org, token });

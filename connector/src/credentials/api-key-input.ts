@@ -22,7 +22,7 @@ export function normalizePastedKey(provider: ProviderId, pasted: string): string
     throw invalidKey('the key is empty. Paste the key you created in your provider account.');
   }
   if (/[\s]/.test(key)) {
-    throw invalidKey('the key contains a space or line break. Paste the key exactly as the provider shows it, in one piece.');
+    throw invalidKey('the key contains whitespace (a space, tab or line break). Paste the key exactly as the provider shows it, in one piece.');
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) {

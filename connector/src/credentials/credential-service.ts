@@ -55,7 +55,11 @@ export class CredentialService {
         provider,
         details: { errorCode: apiError.code, maskedKey: maskApiKey(apiKey) },
       });
-      throw apiError;
+      throw new ApiError(
+        apiError.statusCode,
+        apiError.code,
+        `${apiError.message} The key was not saved; any key saved before stays in use.`,
+      );
     }
 
     const encrypted = await this.options.vault.encrypt(apiKey, { orgId: org.id, provider });

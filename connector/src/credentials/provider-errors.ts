@@ -3,8 +3,8 @@ import { ProviderError } from '../providers/provider';
 
 /**
  * Turns a failed key check into the error an admin sees on the Integrations page.
- * Each cause gets its own code and status, and every message says that nothing was
- * stored or changed, so the admin knows the state they are in.
+ * Each cause gets its own code and status. The caller adds what happened to the stored
+ * key, because that differs between authorizing a new key and checking the stored one.
  */
 export function keyCheckError(error: unknown, providerName: string, timeoutMs: number): ApiError {
   if (!(error instanceof ProviderError)) {
@@ -34,7 +34,7 @@ export function keyCheckError(error: unknown, providerName: string, timeoutMs: n
       return new ApiError(
         504,
         'provider_timeout',
-        `${providerName} did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again; if it keeps happening, the connector's operator should check its network access to the provider.`,
+        `${providerName} did not answer within ${describeSeconds(timeoutMs)}. Try again; if it keeps happening, the connector's operator should check its network access to the provider.`,
       );
     case 'provider_unavailable':
       return new ApiError(
@@ -50,4 +50,10 @@ export function keyCheckError(error: unknown, providerName: string, timeoutMs: n
         `${providerName} refused the check request (${error.code}). The connector's operator should check the provider base URL.`,
       );
   }
+}
+
+/** Formats a duration for messages: 1000 -> "1 second", 15000 -> "15 seconds", 1500 -> "1.5 seconds". */
+function describeSeconds(ms: number): string {
+  const seconds = Number((ms / 1000).toFixed(1));
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }

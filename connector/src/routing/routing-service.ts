@@ -55,9 +55,10 @@ export class RoutingService {
     const response = await runFlow(validation.definition, request.records, {
       concurrency: this.options.concurrency,
       resolveInference: () => access.resolve(),
-      onInference: (event) => {
+      // Awaited so that a key rejected during the run is marked invalid before the response.
+      onInference: async (event) => {
         events.push(event);
-        void access.reportOutcome(event, log);
+        await access.reportOutcome(event, log);
       },
     });
 
@@ -96,9 +97,10 @@ export class RoutingService {
     const response = await runSingleInference(request.config, request.record, {
       source,
       resolveInference: () => access.resolve(),
-      onInference: (event) => {
+      // Awaited so that a key rejected during the run is marked invalid before the response.
+      onInference: async (event) => {
         events.push(event);
-        void access.reportOutcome(event, log);
+        await access.reportOutcome(event, log);
       },
     });
     await this.recordInferences(org, access.provider, events, log);

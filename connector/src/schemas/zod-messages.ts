@@ -23,6 +23,9 @@ export function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
         ? `expected ${JSON.stringify(issue.values[0])}`
         : `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
 
+    case 'invalid_format':
+      return describeFormat(issue.format);
+
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove ${issue.keys.length === 1 ? 'it' : 'them'}`;
 
@@ -40,12 +43,28 @@ function describeType(expected: string): string {
     array: 'a list',
     object: 'an object',
     null: 'null',
+    // z.unknown() and z.any() fields report a missing value as expected "nonoptional".
+    nonoptional: 'a value',
   };
   return names[expected] ?? expected;
 }
 
+/** Messages for the string formats the API uses; other formats keep zod's message. */
+function describeFormat(format: string): string | undefined {
+  switch (format) {
+    case 'date':
+      return 'expected a date as YYYY-MM-DD';
+    case 'datetime':
+      return 'expected a date and time in ISO 8601 with a time zone, such as 2025-01-31T09:15:00Z';
+    default:
+      return undefined;
+  }
+}
+
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  // Only z.coerce.number() produces NaN, from text that is not a number such as a query parameter.
+  if (typeof value === 'number' && Number.isNaN(value)) return 'text that is not a number';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return 'text';
   if (typeof value === 'object') return 'an object';

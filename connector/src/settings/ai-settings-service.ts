@@ -33,7 +33,7 @@ export class AiSettingsService {
           throw new ApiError(
             409,
             'provider_not_connected',
-            `${providerName} is ${credential.status.replace('_', ' ')} for this org. Authorize a ${providerName} key on the Integrations page first, then enable the AI Inference node.`,
+            `${describeKeyState(credential.status, providerName)} Authorize a key for ${providerName} on the Integrations page first, then enable the AI Inference node.`,
           );
         }
       }
@@ -57,5 +57,17 @@ export class AiSettingsService {
       });
       return saved;
     });
+  }
+}
+
+/** Describes why a key that is not `connected` cannot serve the AI Inference node. */
+function describeKeyState(status: 'not_connected' | 'invalid' | 'disabled', providerName: string): string {
+  switch (status) {
+    case 'not_connected':
+      return `No ${providerName} key is authorized for this org.`;
+    case 'invalid':
+      return `${providerName} rejected this org's key at its last check.`;
+    case 'disabled':
+      return `The ${providerName} key of this org was disabled.`;
   }
 }

@@ -8,7 +8,7 @@ export default async function auditRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get(
-    '/',
+    '',
     {
       schema: {
         tags: ['audit'],

@@ -8,7 +8,7 @@ export default async function inferenceRoutes(app: FastifyInstance): Promise<voi
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.post(
-    '/',
+    '',
     {
       schema: {
         tags: ['inference'],

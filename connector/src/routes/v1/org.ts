@@ -7,7 +7,7 @@ export default async function orgRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get(
-    '/',
+    '',
     {
       schema: {
         tags: ['org'],

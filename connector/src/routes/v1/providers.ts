@@ -20,7 +20,7 @@ export default async function providerRoutes(app: FastifyInstance): Promise<void
   const security = [{ orgToken: [] }];
 
   routes.get(
-    '/',
+    '',
     { schema: { tags: ['providers'], summary: 'Every supported provider with its credential status.', security, response: { 200: providerListResponseSchema, ...errors } } },
     async (request) => ({ providers: await credentials.listStatuses(request.org) }),
   );
