@@ -60,6 +60,8 @@ export class KeyVault {
   /** Encrypts `plaintext` under a new data key wrapped with the active master key. */
   async encrypt(plaintext: string, context: SecretContext): Promise<EncryptedSecret> {
     checkContext(context);
+    // After a rotation by the CLI, new data keys must be wrapped with the new version too.
+    await this.keyring.refreshActiveKey?.();
     const master = this.keyring.activeKey();
     const dataKey = randomBytes(DATA_KEY_BYTES);
     const plaintextBytes = Buffer.from(plaintext, 'utf8');

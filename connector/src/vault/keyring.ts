@@ -20,6 +20,11 @@ export interface Keyring {
   findKey(version: string): Promise<MasterKey | undefined>;
   /** Known versions, oldest first. */
   versions(): string[];
+  /**
+   * Picks up a new active version that another process (the CLI) wrote, for a keyring
+   * backed by a file. The vault calls it before wrapping a new data key.
+   */
+  refreshActiveKey?(): Promise<void>;
 }
 
 /** Keys fixed at start-up, from configuration. */
@@ -113,6 +118,8 @@ interface KeyFileContent {
 export class FileKeyring implements Keyring {
   private keys = new Map<string, MasterKey>();
   private active!: MasterKey;
+  /** Modification time of the file when it was last read, to skip re-reading an unchanged file. */
+  private readMtimeMs = 0;
 
   private constructor(readonly path: string) {}
 
@@ -146,9 +153,18 @@ export class FileKeyring implements Keyring {
 
   /** Re-reads the file, taking its keys and its active version. */
   async reload(): Promise<void> {
+    const mtimeMs = (await stat(this.path)).mtimeMs;
     const parsed = parseKeyFile(await readKeyFile(this.path), this.path);
     this.keys = parsed.keys;
     this.active = parsed.active;
+    this.readMtimeMs = mtimeMs;
+  }
+
+  /** Re-reads the file only when it changed since the last read. */
+  async refreshActiveKey(): Promise<void> {
+    if ((await stat(this.path)).mtimeMs !== this.readMtimeMs) {
+      await this.reload();
+    }
   }
 }
 

@@ -118,6 +118,19 @@ describe('file keyring', () => {
     expect((await rotateMasterKey(dataDir)).version).toBe('v3');
   });
 
+  it('running vault wraps with the rotated version', async () => {
+    const { keyring } = await openFileKeyring(dataDir);
+    const vault = new KeyVault(keyring);
+    expect((await vault.encrypt(API_KEY, CONTEXT)).masterKeyVersion).toBe('v1');
+
+    await rotateMasterKey(dataDir);
+
+    const afterRotation = await vault.encrypt(API_KEY, CONTEXT);
+    expect(afterRotation.masterKeyVersion).toBe('v2');
+    expect(vault.activeMasterKeyVersion).toBe('v2');
+    expect(await vault.decrypt(afterRotation, CONTEXT)).toBe(API_KEY);
+  });
+
   it('rejects rotation while locked', async () => {
     await openFileKeyring(dataDir);
     await writeFile(`${keyPath}.lock`, '');
