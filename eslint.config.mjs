@@ -22,6 +22,11 @@ export default tseslint.config(
     files: ['force-app/**/lwc/**/*.js'],
     extends: [salesforceLwcRecommended],
   },
+  // Stand-in components of the browser harnesses are Lightning Web Components too.
+  {
+    files: ['test/salesforce-browser/**/recordPicker/*.js'],
+    extends: [salesforceLwcRecommended],
+  },
   // LWC Jest tests run in Node with jest globals.
   {
     files: ['force-app/**/lwc/**/__tests__/**/*.js'],

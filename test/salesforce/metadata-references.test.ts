@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLASSES_FOLDER, DEFAULT_FOLDER, LWC_FOLDER, listFiles, lwcBundleNames } from './support/project';
 import { asList, readMetadata } from './support/metadata';
@@ -85,10 +85,12 @@ describe('force-app metadata references', () => {
     expect(url?.parameterValue).toMatch(/^https:\/\/[^/]+$/);
   });
 
-  it('puts both tabs in the Keyroute app and grants both to admins', () => {
+  it('puts every Keyroute tab in the Keyroute app and grants each to admins', () => {
     const app = readMetadata(metadataPath('applications', 'Keyroute', 'app')).content;
     const tabs = asList(app.tabs as string[]);
-    expect(tabs).toEqual(['Keyroute_Integrations', 'Keyroute_Admin_Settings']);
+    expect(tabs.slice(0, 2)).toEqual(['Keyroute_Integrations', 'Keyroute_Admin_Settings']);
+    expect(tabs).toContain('Keyroute_Routing_Run__c');
+    expect(tabs).toContain('Keyroute_FlowBuilder');
 
     const admin = permissionSet('Keyroute_Admin');
     const visibleTabs = asList(admin.tabSettings as { tab: string; visibility: string }[])
@@ -100,7 +102,7 @@ describe('force-app metadata references', () => {
     expect(apps).toEqual([{ application: 'Keyroute', visible: 'true' }]);
   });
 
-  it.each(['Keyroute_Integrations', 'Keyroute_Admin_Settings'])('tab %s hosts an exposed LWC tab component', (tabName) => {
+  it.each(['Keyroute_Integrations', 'Keyroute_Admin_Settings', 'Keyroute_FlowBuilder'])('tab %s hosts an exposed LWC tab component', (tabName) => {
     const tab = readMetadata(metadataPath('tabs', tabName, 'tab')).content;
     const bundle = tab.lwcComponent as string;
     const bundleMeta = readMetadata(join(LWC_FOLDER, bundle, `${bundle}.js-meta.xml`)).content;
@@ -125,6 +127,41 @@ describe('force-app metadata references', () => {
   );
 
   it('keeps admin controllers out of the routing user permission set', () => {
-    expect(classAccesses('Keyroute_Routing_User')).toEqual(['KeyrouteConnectorClient']);
+    expect(classAccesses('Keyroute_Routing_User')).toEqual(['KeyrouteConnectorClient', 'KeyrouteRunAiInference']);
+  });
+
+  it('grants the routing objects and the run permission to both permission sets', () => {
+    for (const name of PERMISSION_SETS) {
+      const content = permissionSet(name);
+      const objects = asList(content.objectPermissions as { object: string; allowRead: string }[])
+        .filter((permission) => permission.allowRead === 'true')
+        .map((permission) => permission.object)
+        .sort();
+      expect(objects).toEqual(expect.arrayContaining(['Keyroute_Routing_Flow__c', 'Keyroute_Routing_Run__c']));
+      const permissions = asList(content.customPermissions as { name: string; enabled: string }[]);
+      expect(permissions).toContainEqual({ name: 'Keyroute_Run_Routing', enabled: 'true' });
+    }
+  });
+
+  it('grants no field permission on a required field', () => {
+    // Salesforce rejects a permission set that lists a required field.
+    const required = new Set<string>();
+    for (const objectName of readdirSync(join(DEFAULT_FOLDER, 'objects'))) {
+      const folder = join(DEFAULT_FOLDER, 'objects', objectName, 'fields');
+      if (!existsSync(folder)) continue;
+      for (const file of readdirSync(folder)) {
+        const field = readMetadata(join(folder, file)).content;
+        if (field.required === 'true') required.add(`${objectName}.${file.replace('.field-meta.xml', '')}`);
+      }
+    }
+    expect(required.size).toBeGreaterThan(0);
+    for (const name of PERMISSION_SETS) {
+      const fields = asList(permissionSet(name).fieldPermissions as { field: string }[]).map((permission) => permission.field);
+      expect(fields.filter((field) => required.has(field))).toEqual([]);
+      for (const field of fields) {
+        const [objectName, fieldName] = field.split('.');
+        expect(existsSync(join(DEFAULT_FOLDER, 'objects', objectName!, 'fields', `${fieldName}.field-meta.xml`))).toBe(true);
+      }
+    }
   });
 });

@@ -14,6 +14,11 @@ const ROOT_BY_SUFFIX: Record<string, string> = {
   '.permissionset-meta.xml': 'PermissionSet',
   '.app-meta.xml': 'CustomApplication',
   '.tab-meta.xml': 'CustomTab',
+  '.object-meta.xml': 'CustomObject',
+  '.field-meta.xml': 'CustomField',
+  '.listView-meta.xml': 'ListView',
+  '.md-meta.xml': 'CustomMetadata',
+  '.customPermission-meta.xml': 'CustomPermission',
 };
 
 const xmlFiles = listFiles(FORCE_APP).filter((path) => path.endsWith('.xml'));

@@ -30,9 +30,8 @@ function apexImports() {
 
 // Writes one module per Apex method that re-exports the stand-in's function of that name,
 // so that each import maps to a local module as the LWC module resolver expects.
-function writeApexModules(folder) {
+function writeApexModules(folder, standIn) {
   mkdirSync(folder, { recursive: true });
-  const standIn = join(HARNESS, 'connectorStandIn.js');
   return apexImports().map((name) => {
     const method = name.split('.').pop();
     const path = join(folder, `${name.replace('@salesforce/apex/', '')}.js`);
@@ -63,24 +62,32 @@ function replaceBuildFlags() {
  * Builds the harness page with the Integrations and Admin Settings pages into outputDir,
  * with LWC OSS, the lightning-base-components alpha and the SLDS stylesheet. Returns the
  * Apex imports that were mapped to the stand-in.
+ *
+ * Another harness folder can replace the default one: `harnessDir` holds its main.js and
+ * index.html, `standIn` exports one function per Apex method, `modules` maps further
+ * module names to files, and `plugins` adds rollup plugins.
  */
-export async function buildHarness(outputDir) {
-  const apexModules = writeApexModules(join(outputDir, '.apex'));
+export async function buildHarness(outputDir, options = {}) {
+  const harnessDir = options.harnessDir ?? HARNESS;
+  const standIn = options.standIn ?? join(HARNESS, 'connectorStandIn.js');
+  const apexModules = writeApexModules(join(outputDir, '.apex'), standIn);
   const componentModules = readdirSync(LWC_FOLDER).map((bundle) => ({
     name: `c/${bundle}`,
     path: join(LWC_FOLDER, bundle, `${bundle}.js`),
   }));
 
   const bundle = await rollup({
-    input: join(HARNESS, 'main.js'),
+    input: join(harnessDir, 'main.js'),
     plugins: [
+      ...(options.plugins ?? []),
       replaceBuildFlags(),
       lwc({
-        rootDir: HARNESS,
+        rootDir: harnessDir,
         modules: [
           // Before the base components' own record, which maps every gate to an open one.
           { name: '@salesforce/gate/bc.260.enableComboboxElementInternals', path: join(HARNESS, 'closedGate.js') },
           { name: 'lightning/platformShowToastEvent', path: join(HARNESS, 'platformShowToastEvent.js') },
+          ...(options.modules ?? []),
           ...apexModules,
           ...componentModules,
           { npm: 'lightning-base-components' },
@@ -89,9 +96,9 @@ export async function buildHarness(outputDir) {
       nodeResolve(),
     ],
     onwarn(warning, warn) {
-      // Warnings about the base components' own source are not ours to fix.
-      const inBaseComponents = (warning.id ?? warning.message).includes('lightning-base-components');
-      if (!inBaseComponents && warning.code !== 'CIRCULAR_DEPENDENCY' && warning.code !== 'THIS_IS_UNDEFINED') {
+      // Warnings about the source of installed packages (the base components, zod) are not ours to fix.
+      const inPackages = (warning.id ?? warning.message).includes('node_modules');
+      if (!inPackages && warning.code !== 'CIRCULAR_DEPENDENCY' && warning.code !== 'THIS_IS_UNDEFINED') {
         warn(warning);
       }
     },
@@ -99,6 +106,6 @@ export async function buildHarness(outputDir) {
   await bundle.write({ dir: outputDir, format: 'es', entryFileNames: 'main.js', chunkFileNames: 'chunks/[name]-[hash].js' });
   await bundle.close();
 
-  copyFileSync(join(HARNESS, 'index.html'), join(outputDir, 'index.html'));
+  copyFileSync(join(harnessDir, 'index.html'), join(outputDir, 'index.html'));
   return apexModules.map((module) => module.name);
 }
