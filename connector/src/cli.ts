@@ -39,23 +39,39 @@ async function main(argv: string[]): Promise<number> {
     },
   });
 
-  const [group, command] = positionals;
+  const [group, command, ...extra] = positionals;
   if (values.help || !group) {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
 
+  const subcommands: Record<string, string[]> = {
+    orgs: ['add', 'list', 'rotate-token', 'remove'],
+    'master-key': ['status', 'rotate', 'rewrap'],
+  };
+  const known = subcommands[group];
+  if (known === undefined) {
+    process.stderr.write(`keyroute: unknown command "${group}". Expected orgs or master-key; run "keyroute --help".\n`);
+    return 2;
+  }
+  if (command === undefined || !known.includes(command)) {
+    const what = command === undefined ? `missing ${group} command` : `unknown ${group} command "${command}"`;
+    process.stderr.write(`keyroute: ${what}. Expected ${known.join(', ')}.\n`);
+    return 2;
+  }
+  if (extra.length > 0) {
+    process.stderr.write(`keyroute: unexpected argument "${extra[0]}". Options start with --; run "keyroute --help".\n`);
+    return 2;
+  }
+
+  // Only now touch the store: a usage error must not create a key file or run migrations.
   const config = loadConfig();
   const store = await openStore(config);
   try {
     if (group === 'orgs') {
       return await runOrgCommand(store, command, values);
     }
-    if (group === 'master-key') {
-      return await runMasterKeyCommand(store, command, values);
-    }
-    process.stderr.write(`Unknown command "${group}". Run "keyroute --help" for the commands.\n`);
-    return 2;
+    return await runMasterKeyCommand(store, command, values);
   } finally {
     await store.close();
   }
@@ -69,7 +85,12 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError) {
       process.stderr.write(`keyroute: ${error.message}\n`);
     } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`keyroute: ${error.message}. Run "keyroute --help" for the options.\n`);
+      // parseArgs's own text mentions positional arguments after "--", which confuses more than it helps.
+      const option = /'(-[^']*)'/.exec(error.message)?.[1];
+      const problem = option === undefined ? error.message : `unknown or incomplete option "${option}"`;
+      process.stderr.write(`keyroute: ${problem}. Run "keyroute --help" for the options.\n`);
+      process.exitCode = 2;
+      return;
     } else {
       process.stderr.write(`keyroute: ${error instanceof Error ? error.message : String(error)}\n`);
     }

@@ -26,13 +26,17 @@ function wholeNumber(min: number, max: number, unit = '') {
 // Every schema has its own message, because the HTTP API's global zod messages are not
 // loaded when only the configuration is.
 const envSchema = z.object({
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, 'expected a host name or IP address such as 127.0.0.1, 0.0.0.0 or ::')
+    .default('127.0.0.1'),
   PORT: wholeNumber(0, 65_535).default(8080),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   KEYROUTE_DATA_DIR: z.string().min(1).default('.keyroute'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// connection URL')
+    .refine((value) => URL.canParse(value), 'expected a valid URL such as postgresql://user:password@host:5432/database')
     .optional(),
   KEYROUTE_MASTER_KEYS: z
     .string()

@@ -32,3 +32,18 @@ export function loggerOptions(
     ...(stream === undefined ? {} : { stream }),
   };
 }
+
+/** Returns the URL with any user name and password replaced, for logs: proxies may carry credentials. */
+export function redactUrlCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') {
+      return url;
+    }
+    parsed.username = '[redacted]';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+  } catch {
+    return '[unparsable URL]';
+  }
+}

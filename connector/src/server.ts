@@ -1,12 +1,17 @@
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { redactUrlCredentials } from './logging';
 import { createServices } from './services';
+import { describeStartupError } from './startup-errors';
 import { CONNECTOR_VERSION } from './version';
+
+/** How long SIGTERM waits for in-flight requests (a flow run can take a while) before closing anyway. */
+const DRAIN_TIMEOUT_MS = 30_000;
 
 /**
  * Starts the connector: validates the configuration, opens the store (applying
- * migrations), loads the master keys and listens. SIGTERM and SIGINT drain in-flight
- * requests before the store is closed.
+ * migrations), loads the master keys and listens. SIGTERM and SIGINT stop accepting
+ * connections and drain in-flight requests for up to 30 seconds before the store closes.
  */
 async function main(): Promise<void> {
   let config;
@@ -20,17 +25,33 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const services = await createServices(config);
+  let services;
+  try {
+    services = await createServices(config);
+  } catch (error) {
+    process.stderr.write(`keyroute connector failed to start: ${describeStartupError(error, config)}\n`);
+    process.exit(1);
+  }
+
   const app = await buildApp({ config, services });
-  for (const line of services.startupNotes) {
-    app.log.info(line);
+  for (const note of services.startupNotes) {
+    app.log.info(note);
+  }
+  for (const warning of services.startupWarnings) {
+    app.log.warn(warning);
   }
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down: draining requests');
+    app.log.info({ signal, drainTimeoutMs: DRAIN_TIMEOUT_MS }, 'shutting down: draining in-flight requests');
+    const forceExit = setTimeout(() => {
+      app.log.warn({ drainTimeoutMs: DRAIN_TIMEOUT_MS }, 'drain timed out; closing with requests still in flight');
+      process.exit(1);
+    }, DRAIN_TIMEOUT_MS);
+    forceExit.unref();
+
     await app.close();
     await services.close();
     app.log.info('stopped');
@@ -38,11 +59,17 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
-  const url = await app.listen({ host: config.host, port: config.port });
-  app.log.info(
-    { version: CONNECTOR_VERSION, url, store: services.storeDescription, openAiBaseUrl: config.openAiBaseUrl },
-    'keyroute connector ready',
-  );
+  try {
+    const url = await app.listen({ host: config.host, port: config.port });
+    app.log.info(
+      { version: CONNECTOR_VERSION, url, store: services.storeDescription, openAiBaseUrl: redactUrlCredentials(config.openAiBaseUrl) },
+      'keyroute connector ready',
+    );
+  } catch (error) {
+    process.stderr.write(`keyroute connector failed to listen: ${describeStartupError(error, config)}\n`);
+    await services.close();
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,13 +1,18 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ConnectorConfig } from './config';
 import { CredentialService } from './credentials/credential-service';
-import { authenticate } from './orgs';
+import { PacerRegistry } from './inference/rate-pacer';
+import { OrgAuthCache } from './orgs';
 import { PROVIDER_IDS, type ProviderAdapter, type ProviderId } from './providers/provider';
 import { createProvider } from './providers/registry';
 import { ReportService } from './reports/usage-service';
+import { InferenceAccessCache } from './routing/access-cache';
+import { InferenceLogWriter } from './routing/inference-log-writer';
 import { RoutingService } from './routing/routing-service';
 import { AiSettingsService } from './settings/ai-settings-service';
-import { migrate, openDatabase, type Database, type Org } from './store';
-import { KeyVault, loadKeyring } from './vault';
+import { migrate, openDatabase, sampleSecretPerMasterKeyVersion, type Database, type Org } from './store';
+import { KeyVault, loadKeyring, MASTER_KEY_FILENAME, VaultError } from './vault';
 
 export type AuthenticatedOrg = Org;
 
@@ -23,6 +28,8 @@ export interface ConnectorServices {
   storeDescription: string;
   /** Facts worth one log line at start-up, such as a master-key file that was just created. */
   startupNotes: string[];
+  /** Problems that do not stop start-up but need an operator, such as a key file readable by others. */
+  startupWarnings: string[];
   close(): Promise<void>;
 }
 
@@ -37,6 +44,8 @@ export interface OpenedStore {
   vault: KeyVault;
   config: ConnectorConfig;
   startupNotes: string[];
+  /** Problems that do not stop start-up but need an operator, such as a key file readable by others. */
+  startupWarnings: string[];
   close(): Promise<void>;
 }
 
@@ -53,7 +62,7 @@ export async function openStore(config: ConnectorConfig): Promise<OpenedStore> {
       `Created a new master key file in ${config.dataDir} (mode 0600). Back it up: stored provider keys cannot be decrypted without it.`,
     );
   }
-  startupNotes.push(...warnings);
+  const startupWarnings = [...warnings];
 
   const database = openDatabase({
     dataDir: config.dataDir,
@@ -65,16 +74,53 @@ export async function openStore(config: ConnectorConfig): Promise<OpenedStore> {
       startupNotes.push(`Applied database migrations: ${migration.applied.join(', ')}.`);
     }
     if (migration.unknownVersions.length > 0) {
-      startupNotes.push(
+      startupWarnings.push(
         `The database has migrations this connector does not know (${migration.unknownVersions.join(', ')}); a newer connector version has run against it.`,
       );
     }
+    await checkMasterKeysUnwrapStoredKeys(database, new KeyVault(keyring), config, created);
   } catch (error) {
     await database.close();
     throw error;
   }
 
-  return { database, vault: new KeyVault(keyring), config, startupNotes, close: () => database.close() };
+  return { database, vault: new KeyVault(keyring), config, startupNotes, startupWarnings, close: () => database.close() };
+}
+
+/**
+ * Refuses to start unless one stored provider key of each master key version in use
+ * decrypts, which fails when the key file was lost (a new one has a new v1) or other keys
+ * were configured. Serving on would leave those keys unreadable, and a rotation would then
+ * hide the loss.
+ */
+async function checkMasterKeysUnwrapStoredKeys(
+  database: Database,
+  vault: KeyVault,
+  config: ConnectorConfig,
+  keyFileJustCreated: boolean,
+): Promise<void> {
+  const missing: string[] = [];
+  for (const sample of await sampleSecretPerMasterKeyVersion(database)) {
+    try {
+      await vault.decrypt(sample.secret.encrypted, { orgId: sample.orgId, provider: sample.provider });
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      missing.push(sample.secret.encrypted.masterKeyVersion);
+    }
+  }
+  if (missing.length === 0) {
+    return;
+  }
+
+  if (keyFileJustCreated) {
+    // Leave the data directory as it was, so that restoring the old key file is a plain copy.
+    await rm(join(config.dataDir, MASTER_KEY_FILENAME), { force: true });
+  }
+  const source = config.masterKeys === undefined ? `the key file ${join(config.dataDir, MASTER_KEY_FILENAME)}` : 'KEYROUTE_MASTER_KEYS';
+  throw new Error(
+    `Stored provider keys are encrypted with master key version(s) ${missing.join(', ')} that ${source} does not contain or contains with another value. ` +
+      'Restore the master keys from backup and start again; starting without them would leave those keys unreadable.',
+  );
 }
 
 function createProviderAdapters(config: ConnectorConfig): Record<ProviderId, ProviderAdapter> {
@@ -90,17 +136,34 @@ export function createServicesOnStore(store: OpenedStore, overrides: ServiceOver
   const { database, vault, config } = store;
   const adapters = overrides.adapters ?? createProviderAdapters(config);
   const credentials = new CredentialService({ database, vault, adapters, checkTimeoutMs: config.providerCheckTimeoutMs });
+  const authCache = new OrgAuthCache(database);
+  const accessCache = new InferenceAccessCache();
+  const inferenceLog = new InferenceLogWriter(database);
 
   return {
     database,
-    orgs: { authenticate: (token) => authenticate(database, token) },
+    orgs: { authenticate: (token) => authCache.authenticate(token) },
     credentials,
     aiSettings: new AiSettingsService(database, adapters),
-    routing: new RoutingService({ database, credentials, concurrency: config.flowConcurrency }),
-    reports: new ReportService(database),
+    routing: new RoutingService({
+      database,
+      credentials,
+      concurrency: config.flowConcurrency,
+      accessCache,
+      pacers: new PacerRegistry(),
+      inferenceLog,
+    }),
+    reports: new ReportService(database, () => new Date(), inferenceLog),
     storeDescription: config.databaseUrl === undefined ? `embedded SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)',
     startupNotes: store.startupNotes,
-    close: () => store.close(),
+    startupWarnings: store.startupWarnings,
+    close: async () => {
+      // Rows still queued for the inference log are written before the store closes.
+      await inferenceLog.flush();
+      authCache.dispose();
+      accessCache.dispose();
+      await store.close();
+    },
   };
 }
 

@@ -56,6 +56,7 @@ async function openTestStore(database: TestDatabase, env: Record<string, string>
     vault: new KeyVault(keyring),
     config,
     startupNotes: [],
+    startupWarnings: [],
     close: async () => undefined,
   };
 }

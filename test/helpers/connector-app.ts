@@ -51,6 +51,7 @@ export async function startTestConnector(
     vault: new KeyVault(keyring),
     config,
     startupNotes: [],
+    startupWarnings: [],
     close: async () => undefined,
   });
 

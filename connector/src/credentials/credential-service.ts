@@ -1,9 +1,10 @@
 import { ApiError } from '../errors';
 import type { InferenceAccessResult } from '../flows/engine/run-context';
+import { notifyOrgDataChanged } from '../orgs/data-changes';
 import { PROVIDER_IDS, type ModelInfo, type ProviderAdapter, type ProviderId } from '../providers/provider';
 import type { ProviderStatus } from '../schemas/providers';
 import { orgScope, type Actor, type CredentialState, type Database, type Org } from '../store';
-import { maskApiKey, type KeyVault } from '../vault';
+import { maskApiKey, VaultError, type KeyVault } from '../vault';
 import { normalizePastedKey } from './api-key-input';
 import { keyCheckError } from './provider-errors';
 
@@ -70,6 +71,7 @@ export class CredentialService {
       await txScope.audit.append({ action: 'provider.authorized', actor, provider, details: { maskedKey } });
       return saved;
     });
+    notifyOrgDataChanged(org.id);
     return this.toStatus(provider, state);
   }
 
@@ -90,6 +92,7 @@ export class CredentialService {
       });
       return txScope.credentials.get(provider);
     });
+    notifyOrgDataChanged(org.id);
     return this.toStatus(provider, state);
   }
 
@@ -142,7 +145,13 @@ export class CredentialService {
       };
     }
 
-    const apiKey = await this.options.vault.decrypt(secret.encrypted, { orgId: org.id, provider });
+    let apiKey: string;
+    try {
+      apiKey = await this.options.vault.decrypt(secret.encrypted, { orgId: org.id, provider });
+    } catch (error) {
+      // A key that cannot be decrypted fails each record down its error edge, not the whole batch.
+      return { ok: false, code: 'not_authorized', message: this.unreadableKeyError(error, provider).message };
+    }
     return { ok: true, adapter: this.adapter(provider), apiKey, defaultModel, keyId: secret.keyId };
   }
 
@@ -158,6 +167,7 @@ export class CredentialService {
       errorMessage: message,
       ...(keyId === undefined ? {} : { keyId }),
     });
+    notifyOrgDataChanged(org.id);
   }
 
   /**
@@ -173,10 +183,17 @@ export class CredentialService {
       throw this.notConnectedError(provider, 'authorize a key first');
     }
 
-    const apiKey = await this.options.vault.decrypt(secret.encrypted, { orgId: org.id, provider });
+    let apiKey: string;
+    try {
+      apiKey = await this.options.vault.decrypt(secret.encrypted, { orgId: org.id, provider });
+    } catch (error) {
+      throw this.unreadableKeyError(error, provider);
+    }
+
     try {
       const models = await this.withCheckTimeout((signal) => adapter.listModels(apiKey, signal));
       await scope.credentials.recordCheck(provider, { status: 'connected', errorCode: null, errorMessage: null, keyId: secret.keyId });
+      notifyOrgDataChanged(org.id);
       return models;
     } catch (error) {
       const apiError = keyCheckError(error, adapter.displayName, this.options.checkTimeoutMs);
@@ -187,11 +204,32 @@ export class CredentialService {
         errorMessage: apiError.message,
         keyId: secret.keyId,
       });
+      notifyOrgDataChanged(org.id);
       if (keyRejected) {
         return null;
       }
       throw apiError;
     }
+  }
+
+  /**
+   * Describes a stored key the vault cannot decrypt: its master key version is missing from
+   * the keyring, or the master key for that version is not the one that wrapped it. Only the
+   * connector's operator can fix that; an admin can only authorize the key again.
+   */
+  private unreadableKeyError(error: unknown, provider: ProviderId): ApiError {
+    if (!(error instanceof VaultError)) {
+      throw error;
+    }
+    const cause =
+      error.code === 'master_key_missing'
+        ? 'the master key that encrypted it is missing from the connector'
+        : 'the connector\'s master key does not match the one that encrypted it';
+    return new ApiError(
+      500,
+      'key_unreadable',
+      `The stored ${this.adapter(provider).displayName} key cannot be decrypted: ${cause}. The connector's operator should restore the master key (see "keyroute master-key status"); otherwise authorize the key again on the Integrations page.`,
+    );
   }
 
   private async withCheckTimeout<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -10,6 +10,30 @@ export type ParsedOutput =
 /** At most this many mismatches are named in one message. */
 const MAX_REPORTED_MISMATCHES = 3;
 
+/** Distinct output lists whose validators are kept; the oldest is dropped beyond it. */
+const MAX_CACHED_VALIDATORS = 256;
+
+/**
+ * Validators by the outputs they check. Building a zod schema is cheap, but zod compiles
+ * each new object schema on its first parse, which cost more than the rest of parsing a
+ * response. A flow run checks the same outputs for every record, so one compile serves all.
+ */
+const validators = new Map<string, ReturnType<typeof buildOutputValidator>>();
+
+function validatorFor(outputs: readonly OutputDefinition[]): ReturnType<typeof buildOutputValidator> {
+  // Only names, types and values decide validity; descriptions and labels do not.
+  const key = JSON.stringify(outputs.map((output) => [output.name, output.type, output.values ?? null]));
+  let validator = validators.get(key);
+  if (validator === undefined) {
+    validator = buildOutputValidator(outputs);
+    validators.set(key, validator);
+    if (validators.size > MAX_CACHED_VALIDATORS) {
+      validators.delete(validators.keys().next().value!);
+    }
+  }
+  return validator;
+}
+
 /**
  * Parses the model's JSON response and checks it against the node's outputs: every output
  * present with its exact type, picklist values from the list, nothing else. Messages name
@@ -26,7 +50,7 @@ export function parseOutput(content: string, outputs: readonly OutputDefinition[
     return invalid("The model's response is not a JSON object.");
   }
 
-  const result = buildOutputValidator(outputs).safeParse(parsed);
+  const result = validatorFor(outputs).safeParse(parsed);
   if (result.success) {
     return { ok: true, variables: result.data };
   }

@@ -8,10 +8,11 @@ import {
   type TokenUsage,
 } from '../providers/provider';
 import { systemClock, type Clock } from './clock';
-import { describeInferenceError } from './error-messages';
+import { describeInferenceError, formatSeconds } from './error-messages';
 import { buildOutputSchema } from './output-schema';
 import { parseOutput } from './parse-output';
 import { buildPrompt } from './prompt';
+import { estimateRequestTokens, type RequestPacer } from './rate-pacer';
 import { computeRetryDelay, DEFAULT_RETRY_POLICY, isRetryable, type RetryPolicy } from './retry-policy';
 import { addUsage, emptyUsage, type InferenceErrorCode, type InferenceResult, type VariableValue } from './types';
 
@@ -24,6 +25,8 @@ export interface InferenceAccess {
   apiKey: string;
   /** The org's default model, used by nodes that name none. */
   defaultModel: string | null;
+  /** Paces the org key's calls under its provider rate limit; every attempt waits for it. */
+  pacer?: RequestPacer;
 }
 
 export interface RunInferenceOptions {
@@ -106,7 +109,16 @@ export async function runInference(options: RunInferenceOptions): Promise<Infere
     maxOutputTokens: config.maxOutputTokens,
   };
 
+  const pacer = access.pacer;
+  const estimatedTokens = estimateRequestTokens(request.instructions.length + request.input.length, request.maxOutputTokens);
+
   for (;;) {
+    if (deadlineAt - clock.now() <= 0) {
+      return fail('timeout');
+    }
+    if (pacer !== undefined && !(await pacer.acquire(estimatedTokens, deadlineAt))) {
+      return fail('rate_limited', { message: pacerTimeoutMessage(config.timeoutMs, attempts) });
+    }
     const remainingMs = deadlineAt - clock.now();
     if (remainingMs <= 0) {
       return fail('timeout');
@@ -120,6 +132,7 @@ export async function runInference(options: RunInferenceOptions): Promise<Infere
     }
 
     if (attempt.kind === 'response') {
+      pacer?.observe(attempt.response.rateLimit);
       usage = addUsage(usage, attempt.response.usage);
       const outcome = interpretResponse(attempt.response, config);
       return outcome.ok ? succeed(outcome.variables) : fail(outcome.code, { message: outcome.message });
@@ -128,6 +141,11 @@ export async function runInference(options: RunInferenceOptions): Promise<Infere
     // A failed attempt: retry only passing conditions, and only when the wait ends before the deadline.
     const error = attempt.error;
     const status = error.details.status;
+    if (error.code === 'rate_limited') {
+      pacer?.observeRateLimited(error.details.retryAfterMs, error.details.rateLimit);
+    } else {
+      pacer?.observe(error.details.rateLimit);
+    }
     if (!isRetryable(error) || attempts >= policy.maxAttempts) {
       return fail(error.code, { status });
     }
@@ -150,16 +168,14 @@ async function attemptOnce(
   clock: Clock,
 ): Promise<AttemptResult> {
   const callController = new AbortController();
-  const timerController = new AbortController();
-
-  const deadline = clock.sleep(remainingMs, timerController.signal).then(
-    (): AttemptResult => {
+  let cancelDeadline = (): void => undefined;
+  // When the call finishes first, the timer is cancelled and this promise never settles.
+  const deadline = new Promise<AttemptResult>((resolve) => {
+    cancelDeadline = clock.schedule(remainingMs, () => {
       callController.abort(new ProviderError('timeout', 'The attempt reached the deadline.'));
-      return { kind: 'deadline' };
-    },
-    // The timer was cancelled because the call finished first; this branch never wins the race.
-    () => new Promise<AttemptResult>(() => undefined),
-  );
+      resolve({ kind: 'deadline' });
+    });
+  });
 
   const call = Promise.resolve()
     .then(() => adapter.createStructured({ ...request, signal: callController.signal }))
@@ -171,8 +187,16 @@ async function attemptOnce(
   try {
     return await Promise.race([call, deadline]);
   } finally {
-    timerController.abort();
+    cancelDeadline();
   }
+}
+
+function pacerTimeoutMessage(timeoutMs: number, attempts: number): string {
+  const made = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+  return (
+    `The org's provider rate limit left no room for this record within the node's time limit of ${formatSeconds(timeoutMs)} ` +
+    `(${made} made): more records were waiting than the limit admits. Send fewer records at a time or ask the provider for a higher rate limit.`
+  );
 }
 
 /** Adapters throw only ProviderError; anything else is a defect, reported without its text and not retried. */

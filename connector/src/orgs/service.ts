@@ -2,6 +2,7 @@ import { withTransaction, type Queryable } from '../store/database';
 import { OrgRepository } from '../store/orgs';
 import { OrgTokenRepository } from '../store/tokens';
 import type { Org } from '../store/types';
+import { notifyOrgDataChanged } from './data-changes';
 import { generateOrgToken, hashOrgToken, isOrgTokenFormat, tokenHashesEqual } from './tokens';
 import { normalizeOrgName, normalizeSalesforceOrgId, OrgError } from './validation';
 
@@ -42,16 +43,19 @@ export async function rotateToken(db: Queryable, salesforceOrgId: unknown): Prom
     await new OrgTokenRepository(tx, found.id).rotate(hashOrgToken(token));
     return found;
   });
+  notifyOrgDataChanged(org.id);
   return { org, token };
 }
 
 /** Deletes the org with its tokens, keys, settings, audit trail and usage; returns it. Raises OrgError `org_not_found`. */
 export async function removeOrg(db: Queryable, salesforceOrgId: unknown): Promise<Org> {
-  return withTransaction(db, async (tx) => {
+  const removed = await withTransaction(db, async (tx) => {
     const org = await findOrgOrThrow(tx, salesforceOrgId);
     await new OrgRepository(tx).remove(org.id);
     return org;
   });
+  notifyOrgDataChanged(removed.id);
+  return removed;
 }
 
 export async function listOrgs(db: Queryable): Promise<Org[]> {

@@ -36,11 +36,19 @@ async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
       return reply.code(500).send(errorBody('internal_error', 'The connector failed to build its response. The details are in its log.', requestId));
     }
 
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error, orgId: request.org?.salesforceOrgId }, 'database unavailable');
+      reply.header('retry-after', '30');
+      return reply
+        .code(503)
+        .send(errorBody('database_unavailable', 'The connector cannot reach its database right now. Nothing was changed; retry in a minute.', requestId));
+    }
+
     // Errors fastify raises itself before a handler runs (malformed JSON, body too large,
     // wrong content type) carry a 4xx status and a message that is safe to show.
     const statusCode = error.statusCode ?? 500;
     if (statusCode < 500) {
-      return reply.code(statusCode).send(errorBody(fastifyCode(error), error.message, requestId));
+      return reply.code(statusCode).send(errorBody(fastifyCode(error), fastifyMessage(error, app.initialConfig.bodyLimit), requestId));
     }
 
     request.log.error({ err: error }, 'unhandled error');
@@ -78,6 +86,53 @@ const FASTIFY_CODES: Record<string, string> = {
 
 function fastifyCode(error: FastifyError): string {
   return (error.code && FASTIFY_CODES[error.code]) ?? 'invalid_request';
+}
+
+/** Fastify's own messages, made to say what the caller should send instead. */
+function fastifyMessage(error: FastifyError, bodyLimit: number | undefined): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported content type: send the body as JSON with "Content-Type: application/json".';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `The request body is larger than the connector accepts (${bodyLimit ?? 'the limit'} bytes, set by KEYROUTE_BODY_LIMIT_BYTES). Send fewer records per call.`;
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return `The request body is not valid JSON: ${error.message}`;
+    default:
+      return error.message;
+  }
+}
+
+/** Error codes of a database that cannot be reached or that went away mid-request. */
+const DATABASE_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  '57P01', // PostgreSQL admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000', // connection_exception
+  '08001',
+  '08003',
+  '08006',
+  'SQLITE_BUSY',
+]);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) {
+    return false;
+  }
+  const code = 'code' in error ? String(error.code) : '';
+  const message = error instanceof Error ? error.message : '';
+  return (
+    DATABASE_UNAVAILABLE_CODES.has(code) ||
+    message.includes('Connection terminated') ||
+    message.includes('timeout exceeded when trying to connect') ||
+    message.includes('database is locked')
+  );
 }
 
 export default fp(errorHandlerPlugin, { name: 'error-handler' });

@@ -10,7 +10,8 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+/** The auth scheme is case-insensitive (RFC 9110, section 11.1); the token is not. */
+const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
 
 /**
  * Authenticates every request of the scope it is registered in by the org's bearer

@@ -1,13 +1,15 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 
+import { createNodeHttpFetch } from './node-http-fetch';
 import { ProviderError } from './provider';
-import type { ModelInfo, ProviderAdapter, StructuredRequest, StructuredResponse } from './provider';
+import type { ModelInfo, ProviderAdapter, RateLimitSnapshot, StructuredRequest, StructuredResponse } from './provider';
 
 /**
  * The OpenAI adapter, built on the official `openai` client.
  *
- * Each call builds its own client for the key it receives, so keys are never cached here.
+ * One client serves every org: each call sends the key it receives in its own
+ * Authorization header, so keys are never stored here, and no client is built per call.
  * The client never retries (`maxRetries: 0`) because the inference layer owns the retry
  * policy, and it never logs (`logLevel: 'off'`) because OpenAI's error messages quote a
  * masked form of the key. Errors become ProviderError with a message written here: the
@@ -29,20 +31,31 @@ const API_KEY_PATTERN = /^[\x21-\x7e]+$/;
 /** A `param` from an OpenAI error is quoted in messages only when it looks like a parameter path. */
 const SAFE_PARAM_PATTERN = /^[A-Za-z0-9_.[\]]{1,64}$/;
 
-/** The signals of one attempt: the caller's and the adapter's own deadline. */
+/**
+ * The client's own key, which the client requires. It never reaches OpenAI because every
+ * request replaces the Authorization header with the caller's key (see authorization()).
+ */
+const CLIENT_PLACEHOLDER_KEY = 'unused-every-request-sends-its-own-key';
+
+/**
+ * One attempt: its signal, aborted by the caller's signal or by the adapter's deadline.
+ * `finish` clears the deadline timer and the listener on the caller's signal. An attempt
+ * that left them behind would keep its request and response in memory until the deadline.
+ */
 interface Attempt {
   signal: AbortSignal;
   callerSignal: AbortSignal;
-  deadlineSignal: AbortSignal;
+  deadlineReached: () => boolean;
   timeoutMs: number;
+  finish: () => void;
 }
 
 export class OpenAiAdapter implements ProviderAdapter {
   readonly id = 'openai' as const;
   readonly displayName = 'OpenAI';
 
-  private readonly baseUrl: string;
   private readonly attemptTimeoutMs: number;
+  private readonly client: OpenAI;
 
   constructor(options: OpenAiAdapterOptions) {
     if (!/^https?:\/\/[^\s]+$/.test(options.baseUrl)) {
@@ -53,87 +66,117 @@ export class OpenAiAdapter implements ProviderAdapter {
       throw new Error(`Invalid OpenAI attempt timeout ${JSON.stringify(timeoutMs)}: expected a positive integer of ms.`);
     }
 
-    this.baseUrl = options.baseUrl;
     this.attemptTimeoutMs = timeoutMs;
-  }
-
-  async listModels(apiKey: string, signal: AbortSignal): Promise<ModelInfo[]> {
-    const client = this.createClient(apiKey);
-    const attempt = this.startAttempt(signal);
-
-    try {
-      const page = await client.models.list({ signal: attempt.signal });
-      return page.data.map((model) => ({ id: model.id, ownedBy: model.owned_by }));
-    } catch (error) {
-      throw toProviderError(error, attempt, null);
-    }
-  }
-
-  async createStructured(request: StructuredRequest): Promise<StructuredResponse> {
-    const client = this.createClient(request.apiKey);
-    const attempt = this.startAttempt(request.signal);
-
-    let completion: ChatCompletion & { _request_id?: string | null };
-    try {
-      completion = await client.chat.completions.create(
-        {
-          model: request.model,
-          messages: [
-            { role: 'system', content: request.instructions },
-            { role: 'user', content: request.input },
-          ],
-          response_format: {
-            type: 'json_schema',
-            json_schema: { name: request.schemaName, schema: request.jsonSchema, strict: true },
-          },
-          temperature: request.temperature,
-          max_completion_tokens: request.maxOutputTokens,
-        },
-        { signal: attempt.signal },
-      );
-    } catch (error) {
-      throw toProviderError(error, attempt, request.model);
-    }
-
-    return toStructuredResponse(completion);
-  }
-
-  private createClient(apiKey: string): OpenAI {
-    if (!API_KEY_PATTERN.test(apiKey)) {
-      throw new ProviderError('invalid_key', 'The API key is empty or contains spaces or non-ASCII characters.', { shouldRetry: false });
-    }
-
     // Every option that the client would otherwise read from OPENAI_* environment variables is set here.
-    return new OpenAI({
-      apiKey,
-      baseURL: this.baseUrl,
+    this.client = new OpenAI({
+      apiKey: CLIENT_PLACEHOLDER_KEY,
+      baseURL: options.baseUrl,
       organization: null,
       project: null,
       adminAPIKey: null,
       webhookSecret: null,
       maxRetries: 0,
-      timeout: this.attemptTimeoutMs,
+      timeout: timeoutMs,
       logLevel: 'off',
+      fetch: createNodeHttpFetch(),
     });
+  }
+
+  async listModels(apiKey: string, signal: AbortSignal): Promise<ModelInfo[]> {
+    const headers = authorization(apiKey);
+    const attempt = this.startAttempt(signal);
+
+    try {
+      const page = await this.client.models.list({ signal: attempt.signal, headers });
+      return page.data.map((model) => ({ id: model.id, ownedBy: model.owned_by }));
+    } catch (error) {
+      throw toProviderError(error, attempt, null);
+    } finally {
+      attempt.finish();
+    }
+  }
+
+  async createStructured(request: StructuredRequest): Promise<StructuredResponse> {
+    const headers = authorization(request.apiKey);
+    const attempt = this.startAttempt(request.signal);
+
+    let completion: ChatCompletion;
+    let response: Response;
+    let providerRequestId: string | null;
+    try {
+      ({ data: completion, response, request_id: providerRequestId } = await this.client.chat.completions
+        .create(
+          {
+          model: request.model,
+          messages: [
+            { role: 'system', content: request.instructions },
+            { role: 'user', content: request.input },
+          ],
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: request.schemaName, schema: request.jsonSchema, strict: true },
+            },
+            temperature: request.temperature,
+            max_completion_tokens: request.maxOutputTokens,
+          },
+          { signal: attempt.signal, headers },
+        )
+        .withResponse());
+    } catch (error) {
+      throw toProviderError(error, attempt, request.model);
+    } finally {
+      attempt.finish();
+    }
+
+    return toStructuredResponse(completion, providerRequestId ?? undefined, parseRateLimit(response.headers));
   }
 
   /**
    * Combines the caller's signal with the adapter's deadline. The client's own `timeout`
-   * stops only the wait for headers, so the deadline signal is what bounds a stalled body.
+   * stops only the wait for headers, so the deadline timer is what bounds a stalled body.
+   * A plain timer and listener are used instead of AbortSignal.timeout and AbortSignal.any,
+   * whose signals stay alive, with the request they reference, until the timeout fires.
    */
   private startAttempt(callerSignal: AbortSignal): Attempt {
-    const deadlineSignal = AbortSignal.timeout(this.attemptTimeoutMs);
+    const controller = new AbortController();
+    let deadlineReached = false;
+    const onCallerAbort = (): void => controller.abort(callerSignal.reason);
+    if (callerSignal.aborted) {
+      controller.abort(callerSignal.reason);
+    } else {
+      callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+    }
+    const timer = setTimeout(() => {
+      deadlineReached = true;
+      controller.abort(new Error(`The attempt reached the adapter's deadline of ${this.attemptTimeoutMs} ms.`));
+    }, this.attemptTimeoutMs);
+
     return {
-      signal: AbortSignal.any([callerSignal, deadlineSignal]),
+      signal: controller.signal,
       callerSignal,
-      deadlineSignal,
+      deadlineReached: () => deadlineReached,
       timeoutMs: this.attemptTimeoutMs,
+      finish: () => {
+        clearTimeout(timer);
+        callerSignal.removeEventListener('abort', onCallerAbort);
+      },
     };
   }
 }
 
-function toStructuredResponse(completion: ChatCompletion & { _request_id?: string | null }): StructuredResponse {
-  const providerRequestId = completion._request_id ?? undefined;
+/** Builds the Authorization header of one request. Raises invalid_key for a key that cannot go into a header. */
+function authorization(apiKey: string): { Authorization: string } {
+  if (!API_KEY_PATTERN.test(apiKey)) {
+    throw new ProviderError('invalid_key', 'The API key is empty or contains spaces or non-ASCII characters.', { shouldRetry: false });
+  }
+  return { Authorization: `Bearer ${apiKey}` };
+}
+
+function toStructuredResponse(
+  completion: ChatCompletion,
+  providerRequestId: string | undefined,
+  rateLimit: RateLimitSnapshot | undefined,
+): StructuredResponse {
   const choice = completion.choices?.[0];
   if (!choice) {
     throw new ProviderError('provider_unavailable', 'OpenAI returned a completion without choices.', { providerRequestId });
@@ -144,7 +187,7 @@ function toStructuredResponse(completion: ChatCompletion & { _request_id?: strin
     completionTokens: completion.usage?.completion_tokens ?? 0,
     totalTokens: completion.usage?.total_tokens ?? 0,
   };
-  const base = { model: completion.model, usage, providerRequestId };
+  const base = { model: completion.model, usage, providerRequestId, ...(rateLimit === undefined ? {} : { rateLimit }) };
   const content = choice.message.content ?? null;
   const refusal = choice.message.refusal ?? null;
 
@@ -174,7 +217,7 @@ function toProviderError(error: unknown, attempt: Attempt, model: string | null)
   if (attempt.callerSignal.aborted) {
     return new ProviderError('timeout', 'The request to OpenAI was cancelled at its deadline before a complete response arrived.');
   }
-  if (attempt.deadlineSignal.aborted || error instanceof APIConnectionTimeoutError || error instanceof APIUserAbortError) {
+  if (attempt.deadlineReached() || error instanceof APIConnectionTimeoutError || error instanceof APIUserAbortError) {
     return new ProviderError('timeout', `OpenAI did not send a complete response within ${attempt.timeoutMs} ms.`);
   }
 
@@ -190,10 +233,12 @@ function toProviderError(error: unknown, attempt: Attempt, model: string | null)
 }
 
 function fromHttpError(error: APIError, status: number, model: string | null): ProviderError {
+  const rateLimit = parseRateLimit(error.headers);
   const details = {
     status,
     providerRequestId: error.requestID ?? undefined,
     shouldRetry: parseShouldRetry(error.headers),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
   };
   const code = typeof error.code === 'string' ? error.code : null;
 
@@ -267,6 +312,35 @@ export function parseRetryAfterMs(headers: Headers | undefined, now: number = Da
     return undefined;
   }
   return Math.max(0, date - now);
+}
+
+/**
+ * Reads OpenAI's `x-ratelimit-limit-*` and `x-ratelimit-remaining-*` headers for requests
+ * and tokens. Returns undefined when none of the four is a non-negative integer.
+ */
+export function parseRateLimit(headers: Headers | undefined): RateLimitSnapshot | undefined {
+  const read = (name: string): number | undefined => {
+    const text = headers?.get(name)?.trim();
+    if (!text || !/^\d+$/.test(text)) {
+      return undefined;
+    }
+    const value = Number(text);
+    return Number.isSafeInteger(value) ? value : undefined;
+  };
+  const snapshot: RateLimitSnapshot = {};
+  const fields = [
+    ['limitRequests', 'x-ratelimit-limit-requests'],
+    ['remainingRequests', 'x-ratelimit-remaining-requests'],
+    ['limitTokens', 'x-ratelimit-limit-tokens'],
+    ['remainingTokens', 'x-ratelimit-remaining-tokens'],
+  ] as const;
+  for (const [field, header] of fields) {
+    const value = read(header);
+    if (value !== undefined) {
+      snapshot[field] = value;
+    }
+  }
+  return Object.keys(snapshot).length === 0 ? undefined : snapshot;
 }
 
 function parseShouldRetry(headers: Headers | undefined): boolean | undefined {

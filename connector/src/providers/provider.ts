@@ -40,10 +40,24 @@ export class ProviderError extends Error {
       /** False when the provider said not to retry (x-should-retry: false). */
       shouldRetry?: boolean;
       providerRequestId?: string;
+      /** The rate-limit headers of the error response, when it had any. */
+      rateLimit?: RateLimitSnapshot;
     } = {},
   ) {
     super(message);
   }
+}
+
+/**
+ * The provider's rate-limit state as the headers of one response reported it (OpenAI's
+ * `x-ratelimit-*`). Each field is absent when its header was missing or unreadable.
+ */
+export interface RateLimitSnapshot {
+  /** Requests allowed per window (per minute at OpenAI). */
+  limitRequests?: number;
+  remainingRequests?: number;
+  limitTokens?: number;
+  remainingTokens?: number;
 }
 
 export interface ModelInfo {
@@ -87,6 +101,8 @@ export interface StructuredResponse {
   model: string;
   usage: TokenUsage;
   providerRequestId?: string;
+  /** The response's rate-limit headers, for pacing the org's later calls. */
+  rateLimit?: RateLimitSnapshot;
 }
 
 export interface ProviderAdapter {

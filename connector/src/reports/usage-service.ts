@@ -11,6 +11,8 @@ export class ReportService {
   constructor(
     private readonly database: Database,
     private readonly now: () => Date = () => new Date(),
+    /** Writes inference-log rows still queued in this process, so that usage includes them. */
+    private readonly pendingInferenceLog?: { flush(): Promise<void> },
   ) {}
 
   async summarizeUsage(
@@ -32,6 +34,7 @@ export class ReportService {
       ]);
     }
 
+    await this.pendingInferenceLog?.flush();
     const days = await orgScope(this.database, org.id).inferenceLog.summarizeUsage(from, to);
     return { from, to, days };
   }

@@ -7,21 +7,28 @@ import { runSingleInference, type InferenceResponse } from '../flows/run-single-
 import { validateFlow, type FlowValidation } from '../flows/validate-flow';
 import { validateInferenceConfig } from '../flows/validate-inference-config';
 import type { AiInferenceConfig } from '../flows/definition';
+import type { PacerRegistry } from '../inference/rate-pacer';
 import type { ProviderId } from '../providers/provider';
 import type { RoutedRecord } from '../schemas/flows';
 import { orgScope, type Database, type InferenceLogEntry, type Org } from '../store';
+import type { InferenceAccessCache, ResolvedAccess } from './access-cache';
+import type { InferenceLogWriter } from './inference-log-writer';
 
 export interface RoutingServiceOptions {
   database: Database;
   credentials: CredentialService;
   /** Records of one run processed at the same time. */
   concurrency: number;
+  accessCache: InferenceAccessCache;
+  /** Paces each org key's provider calls across all runs of the process. */
+  pacers: PacerRegistry;
+  inferenceLog: InferenceLogWriter;
 }
 
 /**
  * Validates and runs routing flows for an org: resolves the org's AI settings and key
- * once per run, runs the engine, and writes one inference-log row per provider call
- * batch after the run.
+ * once per run (through a short-lived cache), runs the engine, and queues one
+ * inference-log row per inference after the run.
  */
 export class RoutingService {
   constructor(private readonly options: RoutingServiceOptions) {}
@@ -62,7 +69,7 @@ export class RoutingService {
       },
     });
 
-    await this.recordInferences(org, access.provider, events, log);
+    this.recordInferences(org, access.provider, events, log);
     log.info(
       {
         flowId: response.flow.flowId,
@@ -103,12 +110,12 @@ export class RoutingService {
         await access.reportOutcome(event, log);
       },
     });
-    await this.recordInferences(org, access.provider, events, log);
+    this.recordInferences(org, access.provider, events, log);
     return response;
   }
 
-  /** Writes the run's provider calls to the inference log; a failed write is logged, never fails routing. */
-  private async recordInferences(org: Org, provider: ProviderId | null, events: InferenceEvent[], log: FastifyBaseLogger): Promise<void> {
+  /** Queues the run's provider calls for the inference log; a failed write is logged, never fails routing. */
+  private recordInferences(org: Org, provider: ProviderId | null, events: InferenceEvent[], log: FastifyBaseLogger): void {
     const entries: InferenceLogEntry[] = events
       .filter((event) => event.attempts > 0 && provider !== null)
       .map((event) => ({
@@ -126,15 +133,7 @@ export class RoutingService {
         outcome: event.outcome,
         errorCode: event.errorCode,
       }));
-    if (entries.length === 0) {
-      return;
-    }
-
-    try {
-      await orgScope(this.options.database, org.id).inferenceLog.append(entries);
-    } catch (error) {
-      log.error({ err: error, entries: entries.length }, 'failed to write the inference log; routing results were returned');
-    }
+    this.options.inferenceLog.append(org.id, entries, log);
   }
 }
 
@@ -153,19 +152,30 @@ class AccessResolver {
   ) {}
 
   async resolve(): Promise<InferenceAccessResult> {
+    const resolved = await this.options.accessCache.get(this.org.id, () => this.load());
+    this.provider = resolved.provider;
+    this.keyId = resolved.access.keyId;
+    if (!resolved.access.ok || resolved.provider === null) {
+      return resolved.access;
+    }
+    return { ...resolved.access, pacer: this.options.pacers.forKey(this.org.id, resolved.provider, resolved.access.keyId) };
+  }
+
+  private async load(): Promise<ResolvedAccess> {
     const settings = await orgScope(this.options.database, this.org.id).settings.get();
     if (!settings.aiInferenceEnabled || settings.provider === null) {
       return {
-        ok: false,
-        code: 'ai_disabled',
-        message: 'The AI Inference node is turned off for this org. Turn it on in Admin Settings > AI Tools.',
+        provider: null,
+        access: {
+          ok: false,
+          code: 'ai_disabled',
+          message: 'The AI Inference node is turned off for this org. Turn it on in Admin Settings > AI Tools.',
+        },
       };
     }
 
-    this.provider = settings.provider;
     const access = await this.options.credentials.resolveForInference(this.org, settings.provider, settings.defaultModel);
-    this.keyId = access.keyId;
-    return access;
+    return { provider: settings.provider, access };
   }
 
   async reportOutcome(event: InferenceEvent, log: FastifyBaseLogger): Promise<void> {

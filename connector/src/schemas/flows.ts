@@ -3,7 +3,9 @@ import { flowDefinitionSchema, MAX_RECORDS_PER_RUN, aiInferenceConfigSchema } fr
 import { tokenUsageSchema } from './common';
 
 /** A record value as Salesforce serializes it in JSON. */
-export const fieldValueSchema = z.union([z.string().max(131_072), z.number(), z.boolean(), z.null()]);
+export const fieldValueSchema = z.union([z.string().max(131_072), z.number(), z.boolean(), z.null()], {
+  error: 'expected text (at most 131072 characters), a number, true, false or null',
+});
 
 export const routedRecordSchema = z
   .object({

@@ -36,7 +36,7 @@ export const providerListResponseSchema = z.object({ providers: z.array(provider
 export const authorizeRequestSchema = z
   .object({
     /** The key as pasted; surrounding whitespace is trimmed, anything else is checked. */
-    apiKey: z.string().max(1_000),
+    apiKey: z.string().max(1_000, 'expected a key of at most 512 characters'),
     actor: actorSchema,
   })
   .strict();

@@ -15,7 +15,12 @@ export const saveAiSettingsRequestSchema = z
   .object({
     aiInferenceEnabled: z.boolean(),
     provider: providerIdSchema.nullable(),
-    defaultModel: z.string().min(1).max(100).nullable().optional(),
+    /** A model id as the provider lists it, such as `gpt-4o-mini` or `ft:gpt-4o-mini:acme::abc123`. */
+    defaultModel: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'expected a model id such as gpt-4o-mini (letters, digits, ".", "_", ":" and "-")')
+      .nullable()
+      .optional(),
     actor: actorSchema,
   })
   .strict();

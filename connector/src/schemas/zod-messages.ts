@@ -42,6 +42,7 @@ function describeType(expected: string): string {
     boolean: 'true or false',
     array: 'a list',
     object: 'an object',
+    record: 'an object',
     null: 'null',
     // z.unknown() and z.any() fields report a missing value as expected "nonoptional".
     nonoptional: 'a value',

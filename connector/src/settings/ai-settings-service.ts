@@ -1,6 +1,7 @@
 import { ApiError } from '../errors';
 import type { ProviderAdapter, ProviderId } from '../providers/provider';
 import type { AiSettings, SaveAiSettingsRequest } from '../schemas/settings';
+import { notifyOrgDataChanged } from '../orgs/data-changes';
 import { orgScope, type Database, type Org } from '../store';
 
 /**
@@ -18,7 +19,7 @@ export class AiSettingsService {
   }
 
   async save(org: Org, request: SaveAiSettingsRequest): Promise<AiSettings> {
-    return this.database.transaction(async (tx) => {
+    const saved = await this.database.transaction(async (tx) => {
       const scope = orgScope(tx, org.id);
 
       if (request.aiInferenceEnabled) {
@@ -57,6 +58,8 @@ export class AiSettingsService {
       });
       return saved;
     });
+    notifyOrgDataChanged(org.id);
+    return saved;
   }
 }
 

@@ -282,3 +282,25 @@ export async function countSecretsByMasterKeyVersion(db: Queryable): Promise<Rec
   );
   return Object.fromEntries(rows.map((row) => [readText(row, 'master_key_version'), readInt(row, 'secrets')]));
 }
+
+/**
+ * Returns one stored key for each master key version in use, across all orgs, so that
+ * start-up can prove every version in use still unwraps its keys.
+ */
+export async function sampleSecretPerMasterKeyVersion(db: Queryable): Promise<RewrapCandidate[]> {
+  const versions = await countSecretsByMasterKeyVersion(db);
+  const samples: RewrapCandidate[] = [];
+  for (const version of Object.keys(versions)) {
+    const rows = await db.query(
+      `SELECT org_id, provider, ${SECRET_COLUMNS} FROM provider_credentials
+       WHERE ciphertext IS NOT NULL AND master_key_version = $1
+       ORDER BY org_id, provider
+       LIMIT 1`,
+      [version],
+    );
+    for (const row of rows) {
+      samples.push({ orgId: readText(row, 'org_id'), provider: readText(row, 'provider') as ProviderId, secret: toStoredSecret(row) });
+    }
+  }
+  return samples;
+}

@@ -118,8 +118,12 @@ interface KeyFileContent {
 export class FileKeyring implements Keyring {
   private keys = new Map<string, MasterKey>();
   private active!: MasterKey;
-  /** Modification time of the file when it was last read, to skip re-reading an unchanged file. */
-  private readMtimeMs = 0;
+  /**
+   * Inode, size and modification time of the file when it was last read, to skip
+   * re-reading an unchanged file. A rotation replaces the file by rename, so the inode
+   * changes even when the coarse file-system clock gives both versions the same time.
+   */
+  private readSignature = '';
 
   private constructor(readonly path: string) {}
 
@@ -153,19 +157,24 @@ export class FileKeyring implements Keyring {
 
   /** Re-reads the file, taking its keys and its active version. */
   async reload(): Promise<void> {
-    const mtimeMs = (await stat(this.path)).mtimeMs;
+    const signature = await fileSignature(this.path);
     const parsed = parseKeyFile(await readKeyFile(this.path), this.path);
     this.keys = parsed.keys;
     this.active = parsed.active;
-    this.readMtimeMs = mtimeMs;
+    this.readSignature = signature;
   }
 
   /** Re-reads the file only when it changed since the last read. */
   async refreshActiveKey(): Promise<void> {
-    if ((await stat(this.path)).mtimeMs !== this.readMtimeMs) {
+    if ((await fileSignature(this.path)) !== this.readSignature) {
       await this.reload();
     }
   }
+}
+
+async function fileSignature(path: string): Promise<string> {
+  const stats = await stat(path);
+  return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 export interface OpenedFileKeyring {

@@ -51,8 +51,6 @@ describe.each(DATABASE_BACKENDS)('org authentication (%s)', (kind) => {
   it.each([
     ['an empty scheme', 'Bearer '],
     ['another scheme', 'Basic dXNlcjpwYXNz'],
-    ['a lowercase scheme', 'bearer kr_abc'],
-    ['two spaces', 'Bearer  kr_abc'],
     ['a token with a space', 'Bearer kr_abc def'],
     ['a token with a quote', 'Bearer "kr_abc"'],
   ])('rejects a malformed header: %s', async (_case, header) => {

@@ -165,7 +165,7 @@ describe.each(DATABASE_BACKENDS)('provider credentials API (%s)', (kind) => {
         'an apiKey over 1000 characters',
         { apiKey: `sk-${'x'.repeat(1_000)}`, actor: TEST_ACTOR },
         'body.apiKey',
-        'expected at most 1000 characters',
+        'expected a key of at most 512 characters',
       ],
       ['a missing actor', { apiKey: STAND_IN_KEY }, 'body.actor', 'required: expected an object'],
       [
@@ -178,7 +178,7 @@ describe.each(DATABASE_BACKENDS)('provider credentials API (%s)', (kind) => {
         'an empty actor name',
         { apiKey: STAND_IN_KEY, actor: { userId: TEST_ACTOR.userId, name: '' } },
         'body.actor.name',
-        'expected at least 1 character',
+        "expected the user's name, 1 to 255 characters",
       ],
       [
         'an unknown field',

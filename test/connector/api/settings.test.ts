@@ -109,12 +109,12 @@ describe.each(DATABASE_BACKENDS)('AI settings API (%s)', (kind) => {
     [
       'an empty defaultModel',
       { aiInferenceEnabled: false, provider: null, defaultModel: '' },
-      'body.defaultModel: expected at least 1 character',
+      'body.defaultModel: expected a model id such as gpt-4o-mini (letters, digits, ".", "_", ":" and "-")',
     ],
     [
       'a defaultModel over 100 characters',
       { aiInferenceEnabled: false, provider: null, defaultModel: 'm'.repeat(101) },
-      'body.defaultModel: expected at most 100 characters',
+      'body.defaultModel: expected a model id such as gpt-4o-mini (letters, digits, ".", "_", ":" and "-")',
     ],
   ];
 

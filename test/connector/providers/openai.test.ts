@@ -347,9 +347,36 @@ describe('OpenAiAdapter error mapping', () => {
 
       expect(error.code).toBe('rate_limited');
       expect(error.details.retryAfterMs).toBe(60_000);
+      expect(error.details.rateLimit).toEqual({ limitRequests: 1, remainingRequests: 0, limitTokens: 1_000_000_000, remainingTokens: 1_000_000_000 });
     } finally {
       await limited.close();
     }
+  });
+
+  test('reports the rate-limit headers of a response', async () => {
+    const limited = await startOpenAiStandIn({ requestsPerMinute: 60, tokensPerMinute: 100_000 });
+    try {
+      const response = await new OpenAiAdapter({ baseUrl: limited.baseUrl }).createStructured(structuredRequest());
+
+      const promptTokens = Math.ceil(('Classify the lead.'.length + 'An Enterprise customer with 5000 employees.'.length) / 4);
+      expect(response.rateLimit).toEqual({
+        limitRequests: 60,
+        remainingRequests: 59,
+        limitTokens: 100_000,
+        remainingTokens: 100_000 - promptTokens - 200,
+      });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('sends each call the key it was given', async () => {
+    await adapter.createStructured(structuredRequest());
+    await captureProviderError(() => adapter.createStructured(structuredRequest({ apiKey: UNKNOWN_KEY })), UNKNOWN_KEY);
+    await adapter.listModels(UNKNOWN_KEY, AbortSignal.timeout(5_000)).catch(() => undefined);
+    await adapter.listModels(STAND_IN_KEY, AbortSignal.timeout(5_000));
+
+    expect(standIn.recordedRequests().map((recorded) => recorded.apiKey)).toEqual([STAND_IN_KEY, UNKNOWN_KEY, UNKNOWN_KEY, STAND_IN_KEY]);
   });
 
   test('maps late headers to timeout at the caller deadline', async () => {

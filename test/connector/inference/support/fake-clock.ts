@@ -47,6 +47,14 @@ export class FakeClock implements Clock {
     });
   }
 
+  schedule(ms: number, callback: () => void): () => void {
+    const entry: Timer = { at: this.current + Math.max(0, ms), order: this.nextOrder++, fire: callback };
+    this.timers.push(entry);
+    return () => {
+      this.timers = this.timers.filter((timer) => timer !== entry);
+    };
+  }
+
   /** Settles the promise, advancing virtual time one timer at a time while it is pending. */
   async run<T>(promise: Promise<T>): Promise<T> {
     let settled = false;
