@@ -56,7 +56,8 @@ export async function startNodeProcess(options: {
     readyLine,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
+        // A process that already ended (by exit or by a signal) emits no further 'exit'.
+        if (child.exitCode !== null || child.signalCode !== null) {
           log.end();
           resolve();
           return;
