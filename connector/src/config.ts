@@ -58,7 +58,7 @@ export interface ConnectorConfig {
   host: string;
   port: number;
   logLevel: (typeof LOG_LEVELS)[number];
-  /** Absolute path of the directory that holds the embedded database and master-key file. */
+  /** Absolute path of the directory that contains the embedded database and master-key file. */
   dataDir: string;
   /** PostgreSQL connection URL; when absent the embedded SQLite database is used. */
   databaseUrl: string | undefined;

@@ -6,7 +6,7 @@ import { PacerRegistry } from './inference/rate-pacer';
 import { OrgAuthCache } from './orgs';
 import { PROVIDER_IDS, type ProviderAdapter, type ProviderId } from './providers/provider';
 import { createProvider } from './providers/registry';
-import { ReportService } from './reports/usage-service';
+import { ReportService } from './reports/report-service';
 import { InferenceAccessCache } from './routing/access-cache';
 import { InferenceLogWriter } from './routing/inference-log-writer';
 import { RoutingService } from './routing/routing-service';

@@ -1,8 +1,9 @@
 /**
- * The main job, end to end on real inquiry texts: starts the connector on its embedded
- * store, registers an org, authorizes an OpenAI key, turns the AI Inference node on, and
- * routes the sample leads through the example flow over HTTP, the way the Salesforce
- * package calls the connector. Prints a table of outcomes and writes them to CSV.
+ * Runs the main job end to end on real inquiry texts. It starts the connector on its
+ * embedded store, registers an org, authorizes an OpenAI key and turns the AI Inference
+ * node on. Then it routes the sample leads through the example flow over HTTP, the way
+ * the Salesforce package calls the connector, prints a table of outcomes and writes
+ * them to CSV.
  *
  * With OPENAI_API_KEY set, inference runs on OpenAI (OPENAI_BASE_URL, default
  * https://api.openai.com/v1; model KEYROUTE_DEMO_MODEL, default gpt-4o-mini). Without
@@ -184,7 +185,7 @@ class ConnectorClient {
   }
 }
 
-/** An 18-character Lead id for the n-th sample row; the connector checks only the id format. */
+/** Returns an 18-character Lead id for the n-th sample row. The connector checks only the id format. */
 function demoLeadId(n: number): string {
   return `00Q000000${String(n).padStart(6, '0')}AAA`;
 }

@@ -98,8 +98,8 @@ export class CredentialService {
 
   /**
    * Checks the stored key with the provider now. A rejected key turns the status to
-   * `invalid` and is answered with 200 and that status; an unreachable provider keeps the
-   * status and is answered with the provider error.
+   * `invalid`, which is returned with 200. An unreachable provider keeps the status, and
+   * the provider error is raised.
    */
   async check(org: Org, provider: ProviderId): Promise<ProviderStatus> {
     await this.checkStoredKey(org, provider);
@@ -120,7 +120,7 @@ export class CredentialService {
   }
 
   /**
-   * Decrypts the key for a routing run, or says why the org cannot run inference. The
+   * Decrypts the key for a routing run, or returns why the org cannot run inference. The
    * caller reports a key that the provider rejects through `markRejected`.
    */
   async resolveForInference(org: Org, provider: ProviderId, defaultModel: string | null): Promise<InferenceAccessResult & { keyId?: string }> {

@@ -1,6 +1,6 @@
 /**
  * In-process notice that an org's tokens, provider keys or AI settings changed, so that
- * the caches of this process drop what they hold for the org at once. Writers call
+ * the caches of this process drop their entries for the org at once. Writers call
  * `notifyOrgDataChanged` after their change is committed.
  *
  * NOTE: the notice reaches only this process. Another connector instance, or a server

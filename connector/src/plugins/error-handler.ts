@@ -8,7 +8,7 @@ import type { ErrorResponse } from '../schemas/common';
  * Turns every failure into the one error shape of the API,
  * `{ error: { code, message, fields?, requestId } }`, with a fitting status.
  * Request validation errors name each invalid field; unexpected errors are logged with
- * their stack and answered with a generic 500 so that no internal detail leaks.
+ * their stack and get a generic 500 so that no internal detail leaks.
  */
 async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request, reply) => {

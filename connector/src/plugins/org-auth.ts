@@ -15,7 +15,7 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i;
 
 /**
  * Authenticates every request of the scope it is registered in by the org's bearer
- * token. A missing and a wrong token get the same kind of 401, which never says whether
+ * token. A missing and a wrong token get the same kind of 401, which never reveals whether
  * an org exists. Registered inside the `/v1` scope only, so health checks need no token.
  */
 async function orgAuthPlugin(app: FastifyInstance): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * What the connector needs from an LLM provider. OpenAI is the first implementation;
+ * The interface the connector needs from an LLM provider. OpenAI is the first implementation;
  * another provider (Azure OpenAI, Anthropic...) adds a module with the same shape and an
  * entry in the provider registry.
  */
@@ -11,7 +11,7 @@ export type ProviderId = (typeof PROVIDER_IDS)[number];
  * Why a provider call failed, as the rest of the connector branches on it.
  * - invalid_key: the provider rejected the key (401, or 403 for a key without access).
  * - quota: the key is valid but its account has no credit (429 insufficient_quota).
- * - rate_limited: 429 rate_limit_exceeded; `retryAfterMs` says when to try again.
+ * - rate_limited: 429 rate_limit_exceeded; `retryAfterMs` gives when to try again.
  * - model_unavailable: the model does not exist or the key may not use it (404).
  * - bad_request: the provider rejected the request itself (400), for example the schema.
  * - provider_unavailable: 5xx, a connection failure or a reset.
@@ -37,7 +37,7 @@ export class ProviderError extends Error {
       status?: number;
       /** Delay the provider asked for before the next attempt, from retry-after-ms or retry-after. */
       retryAfterMs?: number;
-      /** False when the provider said not to retry (x-should-retry: false). */
+      /** False when the provider's response forbids a retry (x-should-retry: false). */
       shouldRetry?: boolean;
       providerRequestId?: string;
       /** The rate-limit headers of the error response, when it had any. */
@@ -89,7 +89,7 @@ export interface StructuredRequest {
 }
 
 /**
- * The answer of one structured-output call. `finish` tells whether `content` can be
+ * The response of one structured-output call. `finish` tells whether `content` can be
  * trusted: only `complete` carries a full JSON text.
  */
 export interface StructuredResponse {

@@ -2,7 +2,7 @@ import type { InferenceAccessResult } from '../flows/engine/run-context';
 import { ORG_CACHE_TTL_MS, onOrgDataChanged } from '../orgs/data-changes';
 import type { ProviderId } from '../providers/provider';
 
-/** What a run needs to call the provider: the chosen provider and the access, or why there is none. */
+/** The provider access of one run: the chosen provider and the access, or why there is none. */
 export interface ResolvedAccess {
   provider: ProviderId | null;
   access: InferenceAccessResult & { keyId?: string };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Request validation messages that say what was expected in plain words, for every zod
+ * Request validation messages that state what was expected in plain words, for every zod
  * schema without its own message. The error handler puts the field path in front, which
  * gives for example `body.actor.name: required: expected text`.
  */

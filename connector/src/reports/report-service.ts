@@ -2,7 +2,7 @@ import { orgScope, type AuditEvent, type DailyModelUsage, type Database, type Or
 import { ApiError } from '../errors';
 
 const DEFAULT_USAGE_DAYS = 30;
-/** The longest period one usage request may sum, to keep the query bounded. */
+/** Maximum number of days one usage request may sum, to keep the query bounded. */
 const MAX_USAGE_DAYS = 366;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
