@@ -4,13 +4,15 @@
  *
  *   node bench/run.ts [--quick] [--output FILE] [--connector-node-options="FLAGS"] [--connector-dist DIR]
  *
- * --connector-node-options passes Node flags to the connector process, such as
- * "--max-old-space-size=128 --max-semi-space-size=4" to measure it with a capped heap.
+ * --connector-node-options replaces the Node flags of the connector process, by default
+ * those of the README's start command (PRODUCTION_NODE_OPTIONS); "" measures it with
+ * Node's default heap sizing.
  * --connector-dist starts another build of the connector (its server.js and cli.js), for
  * example an older commit built elsewhere, to compare it on the same machine.
  *
  * It measures the OpenAI stand-in directly, through the connector and through Portkey's
- * gateway (request matrix), then routes real inquiries against a rate ceiling. It prints
+ * gateway (request matrix: closed-loop cells, then paced cells at a fixed rate below
+ * saturation in the overhead phase), then routes real inquiries against a rate ceiling. It prints
  * tables and writes the figures as JSON to bench/results/latest.json (quick.json with
  * --quick). See docs/performance.md for the method and the latest figures.
  */
@@ -28,16 +30,19 @@ import { runRateCeiling, type RateCeilingResult } from './lib/rate-ceiling.ts';
 import {
   checkTargets,
   derive,
+  derivePaced,
   formatCell,
   printDerived,
   printDescriptions,
+  printOfferedRate,
+  printPacedDerived,
   printPhaseHeader,
   printPortkeyCheck,
   printRateCeiling,
   printTargets,
   type BenchmarkPhaseInfo,
 } from './lib/report.ts';
-import { ensureDir, startConnector, startPortkey, startStandIn, STAND_IN_KEY } from './lib/servers.ts';
+import { ensureDir, PRODUCTION_NODE_OPTIONS, startConnector, startPortkey, startStandIn, STAND_IN_KEY } from './lib/servers.ts';
 
 interface Settings {
   mode: 'full' | 'quick';
@@ -61,8 +66,8 @@ const FULL: Preset = {
   mode: 'full',
   concurrencies: [1, 10, 100],
   phases: [
-    { name: 'overhead', upstreamDelayMs: 0, durationSec: 6, flowRunDurationSec: 15, warmupSec: 2 },
-    { name: 'throughput', upstreamDelayMs: 300, durationSec: 6, flowRunDurationSec: 15, warmupSec: 2 },
+    { name: 'overhead', upstreamDelayMs: 0, durationSec: 6, flowRunDurationSec: 15, warmupSec: 2, pacedCells: true },
+    { name: 'throughput', upstreamDelayMs: 300, durationSec: 6, flowRunDurationSec: 15, warmupSec: 2, pacedCells: false },
   ],
   flowRunRecords: 200,
   // 10,000 records at 3,000 requests/min: 3,000 pass in the initial burst, the other 7,000
@@ -76,8 +81,8 @@ const QUICK: Preset = {
   mode: 'quick',
   concurrencies: [1, 10, 100],
   phases: [
-    { name: 'overhead', upstreamDelayMs: 0, durationSec: 0.3, flowRunDurationSec: 0.6, warmupSec: 0.1 },
-    { name: 'throughput', upstreamDelayMs: 50, durationSec: 0.3, flowRunDurationSec: 0.6, warmupSec: 0.1 },
+    { name: 'overhead', upstreamDelayMs: 0, durationSec: 0.3, flowRunDurationSec: 0.6, warmupSec: 0.1, pacedCells: true },
+    { name: 'throughput', upstreamDelayMs: 50, durationSec: 0.3, flowRunDurationSec: 0.6, warmupSec: 0.1, pacedCells: false },
   ],
   // Small runs, so that 100 connections finish some within a 0.6 s cell.
   flowRunRecords: 5,
@@ -97,6 +102,7 @@ export interface BenchmarkResult {
   portkeyCheck: PortkeyCheck;
   cells: CellResult[];
   derived: ReturnType<typeof derive>;
+  pacedDerived: ReturnType<typeof derivePaced>;
   rateCeiling: RateCeilingResult;
   targets: ReturnType<typeof checkTargets>;
 }
@@ -126,7 +132,10 @@ async function main(): Promise<void> {
   });
   const settings: Settings = {
     ...(values.quick ? QUICK : FULL),
-    connectorNodeOptions: (values['connector-node-options'] ?? '').split(/\s+/).filter((flag) => flag !== ''),
+    connectorNodeOptions:
+      values['connector-node-options'] === undefined
+        ? PRODUCTION_NODE_OPTIONS
+        : values['connector-node-options'].split(/\s+/).filter((flag) => flag !== ''),
     connectorDist: resolve(values['connector-dist'] ?? join(ROOT, 'connector', 'dist')),
   };
   if (!existsSync(join(settings.connectorDist, 'server.js'))) {
@@ -150,8 +159,9 @@ async function main(): Promise<void> {
   console.log(`Real inquiry rows: ${rows.length}. Logs in ${displayPath(logDir)}.`);
   console.log(
     settings.connectorNodeOptions.length === 0
-      ? 'Connector started with default Node flags, as npm start does.'
-      : `Connector started with Node flags ${settings.connectorNodeOptions.join(' ')}.`,
+      ? 'Connector started without Node flags: V8 sizes its heap from the machine\'s memory.'
+      : `Connector started with Node flags ${settings.connectorNodeOptions.join(' ')}` +
+          (settings.connectorNodeOptions.join(' ') === PRODUCTION_NODE_OPTIONS.join(' ') ? ', as the README starts it.' : '.'),
   );
   console.log(`Connector build: ${displayPath(settings.connectorDist)}.`);
   printDescriptions();
@@ -195,7 +205,9 @@ async function main(): Promise<void> {
           standIn,
           connector,
           portkey,
+          pacedCells: phase.pacedCells,
           onCell: (cell) => console.log(formatCell(cell)),
+          onOfferedRate: printOfferedRate,
         },
         prepared,
       );
@@ -209,6 +221,8 @@ async function main(): Promise<void> {
 
   const derived = derive(cells);
   printDerived(derived);
+  const pacedDerived = derivePaced(cells);
+  printPacedDerived(pacedDerived);
 
   const rate = settings.rateCeiling;
   const standIn = await startStandIn({ delayMs: rate.upstreamDelayMs, rpm: rate.ceilingRpm, logDir, name: 'rate-ceiling' });
@@ -228,7 +242,7 @@ async function main(): Promise<void> {
   }
   printRateCeiling(rateCeiling);
 
-  const targets = checkTargets(cells, derived, rateCeiling);
+  const targets = checkTargets(cells, derived, pacedDerived, rateCeiling);
   printTargets(targets);
 
   const result: BenchmarkResult = {
@@ -251,6 +265,7 @@ async function main(): Promise<void> {
     portkeyCheck: portkeyCheck!,
     cells,
     derived,
+    pacedDerived,
     rateCeiling,
     targets,
   };

@@ -1,10 +1,11 @@
 /**
  * One load cell: autocannon keeps `connections` keep-alive connections busy for a fixed
- * time. Latencies come from autocannon's per-response events, in fractional milliseconds,
+ * time (a closed loop), or, with `ratePerSec`, paced-load.ts sends at a fixed rate. Latencies come from autocannon's per-response events, in fractional milliseconds,
  * because its own histogram rounds to whole milliseconds, too coarse for overhead figures.
  */
 
 import autocannon from 'autocannon';
+import { runPacedLoad } from './paced-load.ts';
 
 export interface LoadRequest {
   url: string;
@@ -20,6 +21,12 @@ export interface LoadOptions {
   durationSec: number;
   /** Seconds one request may take before autocannon counts a timeout. */
   timeoutSec: number;
+  /**
+   * Offered rate over all connections, in requests per second, sent at evenly spaced times
+   * (see paced-load.ts). Without it each connection sends its next request as soon as the
+   * previous response arrives.
+   */
+  ratePerSec?: number;
 }
 
 export interface LatencySummary {
@@ -47,6 +54,9 @@ export interface LoadResult {
 
 /** Runs one cell and returns its figures. */
 export async function runLoad(request: LoadRequest, options: LoadOptions): Promise<LoadResult> {
+  if (options.ratePerSec !== undefined) {
+    return runPacedLoad(request, { ...options, ratePerSec: options.ratePerSec });
+  }
   const latencies: number[] = [];
   const statusCodes: Record<string, number> = {};
 

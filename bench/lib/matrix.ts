@@ -2,10 +2,12 @@
  * One phase of the request matrix: a stand-in with a fixed delay, the connector and
  * Portkey's gateway in front of it, and every target at every concurrency. Cells of one
  * concurrency run back to back, so that drift of the shared machine hits all targets alike.
+ * A phase may end with paced cells, which send at a fixed rate below the gateways' capacity.
  */
 
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runLoad, type LatencySummary, type LoadRequest } from './load.ts';
 import { readCpuSeconds } from './cpu.ts';
 import { readPeakRssMb, resetPeakRss } from './memory.ts';
@@ -16,6 +18,9 @@ import { hasExited, STAND_IN_KEY, type ConnectorProcess, type GatewayProcess, ty
 
 export const TARGETS = ['direct', 'keyroute-inference', 'portkey', 'keyroute-flow-run'] as const;
 export type Target = (typeof TARGETS)[number];
+
+/** Targets of the paced cells: the two gateways and direct, the baseline of their added latency. */
+export const PACED_TARGETS = ['direct', 'keyroute-inference', 'portkey'] as const satisfies readonly Target[];
 
 export const TARGET_DESCRIPTIONS: Record<Target, string> = {
   direct: 'autocannon -> stand-in: the chat completion the connector sends for the example AI node, sent straight upstream',
@@ -30,6 +35,12 @@ export interface CellResult {
   target: Target;
   connections: number;
   durationSec: number;
+  /**
+   * Offered rate of a paced cell over all its connections, in requests per second, sent
+   * at evenly spaced times. Null for a closed-loop cell, where each connection sends its
+   * next request as soon as the previous response arrives.
+   */
+  offeredRatePerSec: number | null;
   /** 2xx responses in the measured time. */
   requests: number;
   requestsPerSec: number;
@@ -69,7 +80,21 @@ export interface PhaseOptions {
   standIn: StandInProcess;
   connector: ConnectorProcess;
   portkey: GatewayProcess;
+  /** Whether the phase ends with paced cells of PACED_TARGETS at its highest concurrency. */
+  pacedCells: boolean;
   onCell?: (cell: CellResult) => void;
+  /** Called with the chosen rate before the first paced cell. */
+  onOfferedRate?: (rate: OfferedRate) => void;
+}
+
+/** The offered rate of a phase's paced cells and the closed-loop cell it was derived from. */
+export interface OfferedRate {
+  phase: string;
+  connections: number;
+  ratePerSec: number;
+  /** The slower of Keyroute /v1/inference and Portkey in the closed-loop cells at `connections`. */
+  basisTarget: Target;
+  basisRequestsPerSec: number;
 }
 
 export interface PreparedRequests {
@@ -141,81 +166,177 @@ export async function prepareRequests(
   };
 }
 
-/** Runs every target at every concurrency of the phase. */
+/**
+ * Runs every target at every concurrency of the phase in closed loop, then, with
+ * `pacedCells`, the paced cells. It stops after a cell whose gateway process ended.
+ */
 export async function runPhase(options: PhaseOptions, prepared: PreparedRequests): Promise<CellResult[]> {
   const cells: CellResult[] = [];
-  const requests: Record<Target, LoadRequest> = {
-    ...prepared.requests,
-    portkey: {
-      ...prepared.requests.direct,
-      url: `${options.portkey.url}/v1/chat/completions`,
-      headers: portkeyHeaders(options.standIn, STAND_IN_KEY),
-    },
-  };
-  const gatewayChild: Record<Target, ChildProcess | null> = {
-    direct: null,
-    'keyroute-inference': options.connector.process.child,
-    'keyroute-flow-run': options.connector.process.child,
-    portkey: options.portkey.child,
-  };
-  const gatewayPid: Record<Target, number | null> = {
-    direct: null,
-    'keyroute-inference': options.connector.pid,
-    'keyroute-flow-run': options.connector.pid,
-    portkey: options.portkey.pid,
+  const processes = describeTargets(options, prepared);
+  // Returns whether the gateway process still runs after the cell.
+  const measureCell = async (target: Target, connections: number, offeredRatePerSec: number | null): Promise<boolean> => {
+    const cell = await runCell(options, processes, target, connections, offeredRatePerSec);
+    cells.push(cell);
+    options.onCell?.(cell);
+    return !cell.gatewayExited;
   };
 
   for (const connections of options.concurrencies) {
     for (const target of TARGETS) {
-      const request = requests[target];
-      const isFlowRun = target === 'keyroute-flow-run';
-      const durationSec = isFlowRun ? options.flowRunDurationSec : options.durationSec;
-      // A 200-record run at 100 connections queues 20,000 upstream calls, so it gets a long timeout.
-      const timeoutSec = isFlowRun ? 300 : 60;
-
-      if (options.warmupSec > 0) {
-        await runLoad(request, { connections, durationSec: options.warmupSec, timeoutSec });
-        await options.standIn.waitIdle();
-      }
-
-      const pid = gatewayPid[target];
-      if (pid !== null) resetPeakRss(pid);
-      const callsBefore = chatCompletions(await options.standIn.stats());
-      const cpuBefore = pid === null ? null : readCpuSeconds(pid);
-      const load = await runLoad(request, { connections, durationSec, timeoutSec });
-      const peakRssMb = pid === null ? null : readPeakRssMb(pid);
-      const callsDuringLoad = chatCompletions(await options.standIn.stats()) - callsBefore;
-      // Requests cut off at the end of the cell still run upstream; the next cell starts after them.
-      await options.standIn.waitIdle();
-      const cpuAfter = pid === null ? null : readCpuSeconds(pid);
-      const calls = chatCompletions(await options.standIn.stats()) - callsBefore;
-      const gatewayCpuMsPerCall = cpuBefore === null || cpuAfter === null || calls === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / calls;
-
-      const recordsPerRequest = isFlowRun ? options.flowRunRecords : 1;
-      const cell: CellResult = {
-        phase: options.name,
-        upstreamDelayMs: options.upstreamDelayMs,
-        target,
-        connections,
-        durationSec,
-        requests: load.requests,
-        requestsPerSec: load.requestsPerSec,
-        recordsPerSec: load.requestsPerSec * recordsPerRequest,
-        upstreamCallsPerSec: load.elapsedSec > 0 ? callsDuringLoad / load.elapsedSec : 0,
-        latencyMs: load.latencyMs,
-        errors: { non2xx: load.non2xx, socket: load.socketErrors, timeouts: load.timeouts, badBodies: load.badBodies },
-        peakRssMb,
-        gatewayCpuMsPerCall,
-        gatewayExited: gatewayChild[target] !== null && hasExited(gatewayChild[target]),
-      };
-      cells.push(cell);
-      options.onCell?.(cell);
-      if (cell.gatewayExited) {
-        return cells;
-      }
+      const gatewayRunning = await measureCell(target, connections, null);
+      if (!gatewayRunning) return cells;
     }
   }
+
+  if (!options.pacedCells) return cells;
+  const offeredRate = chooseOfferedRate(cells, options.name, Math.max(...options.concurrencies));
+  if (offeredRate === null) {
+    throw new Error(`Cannot derive the paced rate of phase ${options.name}: its closed-loop cells of keyroute-inference and portkey are missing.`);
+  }
+  options.onOfferedRate?.(offeredRate);
+  await waitUpstreamQuiet(options.standIn);
+  for (const target of PACED_TARGETS) {
+    const gatewayRunning = await measureCell(target, offeredRate.connections, offeredRate.ratePerSec);
+    if (!gatewayRunning) return cells;
+  }
   return cells;
+}
+
+/**
+ * Chooses the offered rate of a phase's paced cells: half of the lower closed-loop rate of
+ * Keyroute /v1/inference and Portkey at `connections`, rounded down to a multiple of 10 and
+ * at least 10. Both gateways then run at about half their capacity or less, whatever the
+ * machine. Returns null when either closed-loop cell is missing.
+ */
+export function chooseOfferedRate(cells: CellResult[], phase: string, connections: number): OfferedRate | null {
+  const basisCells = (['keyroute-inference', 'portkey'] as const).map((target) =>
+    cells.find((cell) => cell.phase === phase && cell.connections === connections && cell.target === target && cell.offeredRatePerSec === null),
+  );
+  if (basisCells.some((cell) => cell === undefined)) return null;
+
+  const slowest = (basisCells as CellResult[]).reduce((slower, cell) => (cell.requestsPerSec < slower.requestsPerSec ? cell : slower));
+  return {
+    phase,
+    connections,
+    ratePerSec: Math.max(10, Math.floor(slowest.requestsPerSec / 2 / 10) * 10),
+    basisTarget: slowest.target,
+    basisRequestsPerSec: slowest.requestsPerSec,
+  };
+}
+
+/** The request of each target and the gateway process that serves it (none for direct). */
+interface TargetProcesses {
+  requests: Record<Target, LoadRequest>;
+  gatewayChild: Record<Target, ChildProcess | null>;
+  gatewayPid: Record<Target, number | null>;
+}
+
+function describeTargets(options: PhaseOptions, prepared: PreparedRequests): TargetProcesses {
+  return {
+    requests: {
+      ...prepared.requests,
+      portkey: {
+        ...prepared.requests.direct,
+        url: `${options.portkey.url}/v1/chat/completions`,
+        headers: portkeyHeaders(options.standIn, STAND_IN_KEY),
+      },
+    },
+    gatewayChild: {
+      direct: null,
+      'keyroute-inference': options.connector.process.child,
+      'keyroute-flow-run': options.connector.process.child,
+      portkey: options.portkey.child,
+    },
+    gatewayPid: {
+      direct: null,
+      'keyroute-inference': options.connector.pid,
+      'keyroute-flow-run': options.connector.pid,
+      portkey: options.portkey.pid,
+    },
+  };
+}
+
+/**
+ * Runs one cell: warm-up with the same settings, then the measured load, with the gateway's
+ * peak RSS and its CPU time until the stand-in is idle. `offeredRatePerSec` null is a
+ * closed loop.
+ */
+async function runCell(
+  options: PhaseOptions,
+  processes: TargetProcesses,
+  target: Target,
+  connections: number,
+  offeredRatePerSec: number | null,
+): Promise<CellResult> {
+  const request = processes.requests[target];
+  const isFlowRun = target === 'keyroute-flow-run';
+  const durationSec = isFlowRun ? options.flowRunDurationSec : options.durationSec;
+  // A 200-record run at 100 connections queues 20,000 upstream calls, so it gets a long timeout.
+  const timeoutSec = isFlowRun ? 300 : 60;
+  const pacing = offeredRatePerSec === null ? {} : { ratePerSec: offeredRatePerSec };
+
+  if (options.warmupSec > 0) {
+    await runLoad(request, { connections, durationSec: options.warmupSec, timeoutSec, ...pacing });
+    await options.standIn.waitIdle();
+  }
+
+  const pid = processes.gatewayPid[target];
+  if (pid !== null) resetPeakRss(pid);
+  const callsBefore = chatCompletions(await options.standIn.stats());
+  const cpuBefore = pid === null ? null : readCpuSeconds(pid);
+  const load = await runLoad(request, { connections, durationSec, timeoutSec, ...pacing });
+  const peakRssMb = pid === null ? null : readPeakRssMb(pid);
+  const callsDuringLoad = chatCompletions(await options.standIn.stats()) - callsBefore;
+  // Requests cut off at the end of the cell still run upstream; the next cell starts after them.
+  await options.standIn.waitIdle();
+  const cpuAfter = pid === null ? null : readCpuSeconds(pid);
+  const calls = chatCompletions(await options.standIn.stats()) - callsBefore;
+  const gatewayCpuMsPerCall = cpuBefore === null || cpuAfter === null || calls === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / calls;
+
+  const recordsPerRequest = isFlowRun ? options.flowRunRecords : 1;
+  const gatewayChild = processes.gatewayChild[target];
+  return {
+    phase: options.name,
+    upstreamDelayMs: options.upstreamDelayMs,
+    target,
+    connections,
+    durationSec,
+    offeredRatePerSec,
+    requests: load.requests,
+    requestsPerSec: load.requestsPerSec,
+    recordsPerSec: load.requestsPerSec * recordsPerRequest,
+    upstreamCallsPerSec: load.elapsedSec > 0 ? callsDuringLoad / load.elapsedSec : 0,
+    latencyMs: load.latencyMs,
+    errors: { non2xx: load.non2xx, socket: load.socketErrors, timeouts: load.timeouts, badBodies: load.badBodies },
+    peakRssMb,
+    gatewayCpuMsPerCall,
+    gatewayExited: gatewayChild !== null && hasExited(gatewayChild),
+  };
+}
+
+/**
+ * Waits until the stand-in has received no chat completion for `quietMs`. The connector
+ * keeps working through the flow runs that the previous closed-loop cell cut off, and
+ * between their calls the stand-in can look idle to `waitIdle`. Those calls would count
+ * in the next cell's calls/s and compete with it for CPU.
+ */
+async function waitUpstreamQuiet(standIn: StandInProcess, quietMs = 500, timeoutMs = 300_000): Promise<void> {
+  const pollMs = 100;
+  const deadline = Date.now() + timeoutMs;
+  let lastCount = chatCompletions(await standIn.stats());
+  let quietSinceMs = Date.now();
+  while (Date.now() - quietSinceMs < quietMs) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for the stand-in to stop receiving chat completions before the paced cells.`);
+    }
+    await sleep(pollMs);
+    const count = chatCompletions(await standIn.stats());
+    if (count !== lastCount) {
+      lastCount = count;
+      quietSinceMs = Date.now();
+    }
+  }
+  await standIn.waitIdle();
 }
 
 function chatCompletions(stats: Awaited<ReturnType<StandInProcess['stats']>>): number {

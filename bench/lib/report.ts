@@ -1,7 +1,7 @@
 /** Derived figures, targets and the printed table of a benchmark run. */
 
-import type { CellResult, Target } from './matrix.ts';
-import { TARGET_DESCRIPTIONS, TARGETS } from './matrix.ts';
+import type { CellResult, OfferedRate, Target } from './matrix.ts';
+import { chooseOfferedRate, PACED_TARGETS, TARGET_DESCRIPTIONS, TARGETS } from './matrix.ts';
 import type { PortkeyCheck } from './portkey-check.ts';
 import type { RateCeilingResult } from './rate-ceiling.ts';
 
@@ -25,6 +25,25 @@ export interface Derived {
   keyrouteCpuVsPortkey: number | null;
 }
 
+/** Added latency of the gateways in the paced cells of one phase, all at the same offered rate. */
+export interface PacedDerived {
+  phase: string;
+  upstreamDelayMs: number;
+  connections: number;
+  offeredRatePerSec: number;
+  /** The closed-loop cell the offered rate was derived from, or null when that cell is missing from the results. */
+  offeredRateBasis: { target: Target; requestsPerSec: number } | null;
+  /** 2xx responses per second that each paced target achieved. */
+  achievedRequestsPerSec: Record<(typeof PACED_TARGETS)[number], number>;
+  /** Keyroute /v1/inference latency minus direct latency at the same offered rate, in ms. */
+  keyrouteAddedP50Ms: number;
+  keyrouteAddedP99Ms: number;
+  portkeyAddedP50Ms: number;
+  portkeyAddedP99Ms: number;
+  /** Keyroute's added p50 latency over Portkey's, or null when Portkey added under 0.05 ms, where the ratio is noise. */
+  keyrouteAddedLatencyVsPortkey: number | null;
+}
+
 export interface TargetCheck {
   name: string;
   target: string;
@@ -38,16 +57,20 @@ export interface BenchmarkPhaseInfo {
   durationSec: number;
   flowRunDurationSec: number;
   warmupSec: number;
+  /** Whether the phase ends with paced cells at its highest concurrency (bench/lib/matrix.ts). */
+  pacedCells: boolean;
 }
 
+/** Derives the ratios of the closed-loop cells per phase and concurrency. derivePaced covers the paced cells. */
 export function derive(cells: CellResult[]): Derived[] {
   const derived: Derived[] = [];
-  const keys = new Set(cells.map((cell) => `${cell.phase}|${cell.connections}`));
+  const closedLoopCells = cells.filter((cell) => cell.offeredRatePerSec === null);
+  const keys = new Set(closedLoopCells.map((cell) => `${cell.phase}|${cell.connections}`));
   for (const key of keys) {
     const [phase, connectionsText] = key.split('|') as [string, string];
     const connections = Number(connectionsText);
     const find = (target: Target): CellResult | undefined =>
-      cells.find((cell) => cell.phase === phase && cell.connections === connections && cell.target === target);
+      closedLoopCells.find((cell) => cell.phase === phase && cell.connections === connections && cell.target === target);
     const direct = find('direct');
     const keyroute = find('keyroute-inference');
     const portkey = find('portkey');
@@ -66,7 +89,7 @@ export function derive(cells: CellResult[]): Derived[] {
       portkeyAddedP99Ms: portkey.latencyMs.p99 - direct.latencyMs.p99,
       keyrouteThroughputVsDirect: ratio(keyroute.requestsPerSec, direct.requestsPerSec),
       keyrouteThroughputVsPortkey: ratio(keyroute.requestsPerSec, portkey.requestsPerSec),
-      keyrouteAddedLatencyVsPortkey: portkeyAddedP50Ms < 0.05 ? null : keyrouteAddedP50Ms / portkeyAddedP50Ms,
+      keyrouteAddedLatencyVsPortkey: addedLatencyRatio(keyrouteAddedP50Ms, portkeyAddedP50Ms),
       flowRunCallsVsDirect: ratio(flowRun.upstreamCallsPerSec, direct.requestsPerSec),
       keyrouteCpuVsPortkey:
         keyroute.gatewayCpuMsPerCall === null || portkey.gatewayCpuMsPerCall === null || portkey.gatewayCpuMsPerCall === 0
@@ -77,18 +100,59 @@ export function derive(cells: CellResult[]): Derived[] {
   return derived;
 }
 
+/** Derives the gateways' added latency from the paced cells, per phase, concurrency and offered rate. */
+export function derivePaced(cells: CellResult[]): PacedDerived[] {
+  const derived: PacedDerived[] = [];
+  const pacedCells = cells.filter((cell) => cell.offeredRatePerSec !== null);
+  const keys = new Set(pacedCells.map((cell) => `${cell.phase}|${cell.connections}|${cell.offeredRatePerSec}`));
+  for (const key of keys) {
+    const [phase, connectionsText, rateText] = key.split('|') as [string, string, string];
+    const connections = Number(connectionsText);
+    const offeredRatePerSec = Number(rateText);
+    const find = (target: Target): CellResult | undefined =>
+      pacedCells.find((cell) => cell.phase === phase && cell.connections === connections && cell.offeredRatePerSec === offeredRatePerSec && cell.target === target);
+    const direct = find('direct');
+    const keyroute = find('keyroute-inference');
+    const portkey = find('portkey');
+    if (!direct || !keyroute || !portkey) continue;
+
+    const basis = chooseOfferedRate(cells, phase, connections);
+    const keyrouteAddedP50Ms = keyroute.latencyMs.p50 - direct.latencyMs.p50;
+    const portkeyAddedP50Ms = portkey.latencyMs.p50 - direct.latencyMs.p50;
+    derived.push({
+      phase,
+      upstreamDelayMs: direct.upstreamDelayMs,
+      connections,
+      offeredRatePerSec,
+      offeredRateBasis: basis === null ? null : { target: basis.basisTarget, requestsPerSec: basis.basisRequestsPerSec },
+      achievedRequestsPerSec: { direct: direct.requestsPerSec, 'keyroute-inference': keyroute.requestsPerSec, portkey: portkey.requestsPerSec },
+      keyrouteAddedP50Ms,
+      keyrouteAddedP99Ms: keyroute.latencyMs.p99 - direct.latencyMs.p99,
+      portkeyAddedP50Ms,
+      portkeyAddedP99Ms: portkey.latencyMs.p99 - direct.latencyMs.p99,
+      keyrouteAddedLatencyVsPortkey: addedLatencyRatio(keyrouteAddedP50Ms, portkeyAddedP50Ms),
+    });
+  }
+  return derived;
+}
+
 function ratio(a: number, b: number): number {
   return b > 0 ? a / b : 0;
 }
 
+function addedLatencyRatio(keyrouteAddedMs: number, portkeyAddedMs: number): number | null {
+  return portkeyAddedMs < 0.05 ? null : keyrouteAddedMs / portkeyAddedMs;
+}
+
 /**
  * Compares the figures with the targets, which are printed beside them and fail nothing.
- * Overhead targets read the phase with 0 ms upstream delay, throughput targets the phase
- * with the long delay, both at the highest concurrency.
+ * Overhead targets read the phase with 0 ms upstream delay, in closed loop and paced,
+ * throughput targets the phase with the long delay, all at the highest concurrency.
  */
-export function checkTargets(cells: CellResult[], derived: Derived[], rate: RateCeilingResult): TargetCheck[] {
+export function checkTargets(cells: CellResult[], derived: Derived[], pacedDerived: PacedDerived[], rate: RateCeilingResult): TargetCheck[] {
   const topConnections = Math.max(...derived.map((entry) => entry.connections));
   const overhead = derived.find((entry) => entry.phase === 'overhead' && entry.connections === topConnections);
+  const overheadPaced = pacedDerived.find((entry) => entry.phase === 'overhead' && entry.connections === topConnections);
   const throughput = derived.find((entry) => entry.phase === 'throughput' && entry.connections === topConnections);
   const connectorPeaks = cells
     .filter((cell) => cell.target.startsWith('keyroute'))
@@ -100,16 +164,31 @@ export function checkTargets(cells: CellResult[], derived: Derived[], rate: Rate
 
   if (overhead) {
     checks.push({
-      name: `added latency p50, ${topConnections} connections, ${overhead.upstreamDelayMs} ms upstream`,
+      name: `added latency p50, ${topConnections} connections, ${overhead.upstreamDelayMs} ms upstream, closed loop (saturated)`,
       target: '<= 1 ms',
       value: `${fixed(overhead.keyrouteAddedP50Ms, 2)} ms`,
       met: overhead.keyrouteAddedP50Ms <= 1,
     });
     checks.push({
-      name: `added latency p99, ${topConnections} connections, ${overhead.upstreamDelayMs} ms upstream`,
+      name: `added latency p99, ${topConnections} connections, ${overhead.upstreamDelayMs} ms upstream, closed loop (saturated)`,
       target: '<= 5 ms',
       value: `${fixed(overhead.keyrouteAddedP99Ms, 2)} ms`,
       met: overhead.keyrouteAddedP99Ms <= 5,
+    });
+  }
+  if (overheadPaced) {
+    const condition = `${topConnections} connections, ${overheadPaced.upstreamDelayMs} ms upstream, paced at ${overheadPaced.offeredRatePerSec} req/s`;
+    checks.push({
+      name: `added latency p50, ${condition}`,
+      target: '<= 1 ms',
+      value: `${fixed(overheadPaced.keyrouteAddedP50Ms, 2)} ms`,
+      met: overheadPaced.keyrouteAddedP50Ms <= 1,
+    });
+    checks.push({
+      name: `added latency p99, ${condition}`,
+      target: '<= 5 ms',
+      value: `${fixed(overheadPaced.keyrouteAddedP99Ms, 2)} ms`,
+      met: overheadPaced.keyrouteAddedP99Ms <= 5,
     });
   }
   if (throughput) {
@@ -166,7 +245,15 @@ export function formatCell(cell: CellResult): string {
     pad(cell.peakRssMb === null ? '-' : fixed(cell.peakRssMb, 1), 8),
     pad(cell.gatewayCpuMsPerCall === null ? '-' : fixed(cell.gatewayCpuMsPerCall, 3), 9),
     cell.gatewayExited ? '  the gateway process ENDED during this cell; the rest of the phase is skipped' : '',
+    cell.offeredRatePerSec === null ? '' : describeAchievedRate(cell.requestsPerSec, cell.offeredRatePerSec),
   ].join('  ');
+}
+
+/** Below 90 % of the offered rate, the gateway or the load generator could not keep up, and the cell measured queueing. */
+function describeAchievedRate(requestsPerSec: number, offeredRatePerSec: number): string {
+  const share = requestsPerSec / offeredRatePerSec;
+  const warning = share < 0.9 ? ', BELOW the offered rate: latency includes queueing' : '';
+  return `  paced: ${percent(share)} of ${offeredRatePerSec} req/s offered${warning}`;
 }
 
 export const CELL_HEADER = [
@@ -188,6 +275,18 @@ export function printPhaseHeader(phase: BenchmarkPhaseInfo): void {
   console.log(
     `\n== ${phase.name}: stand-in delay ${phase.upstreamDelayMs} ms; ${phase.durationSec} s per cell ` +
       `(${phase.flowRunDurationSec} s for flow runs) after ${phase.warmupSec} s of warm-up`,
+  );
+  console.log(CELL_HEADER);
+}
+
+export function printOfferedRate(rate: OfferedRate): void {
+  console.log(
+    `\n-- ${rate.phase}, paced: ${rate.connections} connections with ${rate.ratePerSec} req/s offered over all of them, ` +
+      'sent at evenly spaced times (same warm-up and duration per cell)',
+  );
+  console.log(
+    `   ${rate.ratePerSec} req/s = half of ${rate.basisTarget}'s ${fixed(rate.basisRequestsPerSec, 1)} req/s, the lower closed-loop rate of ` +
+      `keyroute-inference and portkey at ${rate.connections} connections, rounded down to a multiple of 10 (at least 10)`,
   );
   console.log(CELL_HEADER);
 }
@@ -239,6 +338,39 @@ export function printDerived(derived: Derived[]): void {
   }
 }
 
+export function printPacedDerived(derived: PacedDerived[]): void {
+  console.log('\n== Paced latency (Keyroute = POST /v1/inference; added = gateway latency minus direct latency at the same offered rate)');
+  console.log(
+    [
+      pad('phase', 10, false),
+      pad('conns', 5),
+      pad('offered', 7),
+      pad('achieved direct / KR / PK', 25),
+      pad('KR +p50', 8),
+      pad('KR +p99', 8),
+      pad('PK +p50', 8),
+      pad('PK +p99', 8),
+      pad('KR+/PK+', 8),
+    ].join('  '),
+  );
+  for (const entry of derived) {
+    const achieved = PACED_TARGETS.map((target) => fixed(entry.achievedRequestsPerSec[target], 1)).join(' / ');
+    console.log(
+      [
+        pad(entry.phase, 10, false),
+        pad(String(entry.connections), 5),
+        pad(String(entry.offeredRatePerSec), 7),
+        pad(achieved, 25),
+        pad(fixed(entry.keyrouteAddedP50Ms, 2), 8),
+        pad(fixed(entry.keyrouteAddedP99Ms, 2), 8),
+        pad(fixed(entry.portkeyAddedP50Ms, 2), 8),
+        pad(fixed(entry.portkeyAddedP99Ms, 2), 8),
+        pad(entry.keyrouteAddedLatencyVsPortkey === null ? 'n/a' : fixed(entry.keyrouteAddedLatencyVsPortkey, 2), 8),
+      ].join('  '),
+    );
+  }
+}
+
 export function printRateCeiling(rate: RateCeilingResult): void {
   console.log(`\n== Routing against a rate ceiling: ${rate.ceilingRpm} requests/min, stand-in delay ${rate.upstreamDelayMs} ms`);
   console.log(
@@ -260,7 +392,7 @@ export function printRateCeiling(rate: RateCeilingResult): void {
 export function printTargets(checks: TargetCheck[]): void {
   console.log('\n== Targets (reported, not enforced)');
   for (const check of checks) {
-    console.log(`  ${check.met ? 'met   ' : 'MISSED'}  ${check.name.padEnd(72)} ${check.value.padStart(20)}  (target ${check.target})`);
+    console.log(`  ${check.met ? 'met   ' : 'MISSED'}  ${check.name.padEnd(84)} ${check.value.padStart(20)}  (target ${check.target})`);
   }
 }
 

@@ -14,6 +14,13 @@ import { ROOT } from './paths.ts';
 
 /** The stand-in's default accepted key (test/openai-stand-in/types.ts): obviously fake. */
 export const STAND_IN_KEY = 'sk-test-stand-in-valid-key-0000';
+
+/**
+ * The Node flags of the connector's production start command (README, "Running the
+ * connector", and `npm start`); test/bench checks that they agree. They cap V8's heap: by
+ * default V8 sizes it from the machine's memory and lets garbage grow to hundreds of MB.
+ */
+export const PRODUCTION_NODE_OPTIONS = ['--max-old-space-size=64', '--max-semi-space-size=2'];
 export const MODEL = 'gpt-4o-mini';
 const ACTOR = { userId: '005000000000001', name: 'Benchmark Admin' };
 
@@ -132,6 +139,8 @@ export async function startConnector(options: {
   logLevel?: string;
   /** The built connector to start; default connector/dist of this repository. */
   distDir?: string;
+  /** More environment variables of the connector, such as KEYROUTE_MAX_PROVIDER_CALLS. */
+  extraEnv?: Record<string, string>;
 }): Promise<ConnectorProcess> {
   const distDir = options.distDir ?? join(ROOT, 'connector', 'dist');
   const dataDir = join(options.logDir, `connector-data-${options.name}`);
@@ -143,6 +152,7 @@ export async function startConnector(options: {
     LOG_LEVEL: options.logLevel ?? 'info',
     KEYROUTE_DATA_DIR: dataDir,
     OPENAI_BASE_URL: options.openAiBaseUrl,
+    ...options.extraEnv,
   };
   const logPath = join(options.logDir, `connector-${options.name}.log`);
   const started = await startNodeProcess({

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { ConnectorConfig } from './config';
-import { loggerOptions } from './logging';
+import { loggerOptions, OneLinePerRequestLog } from './logging';
 import errorHandlerPlugin from './plugins/error-handler';
 import openApiPlugin from './plugins/openapi';
 import healthRoutes from './routes/health';
@@ -34,6 +34,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(options.config.logLevel, options.logStream),
+    logController: new OneLinePerRequestLog(),
     bodyLimit: options.config.bodyLimitBytes,
     // false makes fastify call genReqId for every request, so a caller's header is
     // checked before it reaches logs and responses.

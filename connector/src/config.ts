@@ -51,6 +51,8 @@ const envSchema = z.object({
     .default(DEFAULT_OPENAI_BASE_URL),
   KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS: wholeNumber(1_000, 120_000, ' of milliseconds').default(15_000),
   KEYROUTE_FLOW_CONCURRENCY: wholeNumber(1, 200).default(32),
+  KEYROUTE_MAX_ACTIVE_RUNS: wholeNumber(1, 1_000).default(16),
+  KEYROUTE_RUN_WAIT_MS: wholeNumber(0, 110_000, ' of milliseconds').default(20_000),
   KEYROUTE_BODY_LIMIT_BYTES: wholeNumber(1_024, 100 * 1024 * 1024, ' of bytes').default(16 * 1024 * 1024),
 });
 
@@ -68,6 +70,10 @@ export interface ConnectorConfig {
   openAiBaseUrl: string;
   providerCheckTimeoutMs: number;
   flowConcurrency: number;
+  /** Flow runs the process works on at once; more wait for their turn. */
+  maxActiveRuns: number;
+  /** How long a flow run may wait for its turn before it is refused with 503. */
+  runWaitMs: number;
   bodyLimitBytes: number;
 }
 
@@ -111,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     openAiBaseUrl: values.OPENAI_BASE_URL.replace(/\/+$/, ''),
     providerCheckTimeoutMs: values.KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS,
     flowConcurrency: values.KEYROUTE_FLOW_CONCURRENCY,
+    maxActiveRuns: values.KEYROUTE_MAX_ACTIVE_RUNS,
+    runWaitMs: values.KEYROUTE_RUN_WAIT_MS,
     bodyLimitBytes: values.KEYROUTE_BODY_LIMIT_BYTES,
   };
 }

@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ConnectorConfig } from './config';
 
 /**
@@ -45,5 +45,31 @@ export function redactUrlCredentials(url: string): string {
     return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
   } catch {
     return '[unparsable URL]';
+  }
+}
+
+/**
+ * Writes one line per request, when the response is sent, instead of fastify's two
+ * ("incoming request" and "request completed"): under load the log is a noticeable share
+ * of the connector's CPU, and the second line carries everything the first one did.
+ */
+export class OneLinePerRequestLog extends LogController {
+  override incomingRequest(): void {
+    // Logged with the outcome in requestCompleted.
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    // request.log, not reply.log: route hooks add the org and the run's wait to request.log.
+    if (error) {
+      request.log.error({ ...line, err: error }, 'request errored');
+    } else {
+      request.log.info(line, 'request completed');
+    }
   }
 }

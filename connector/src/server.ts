@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { redactUrlCredentials } from './logging';
@@ -62,7 +63,14 @@ async function main(): Promise<void> {
   try {
     const url = await app.listen({ host: config.host, port: config.port });
     app.log.info(
-      { version: CONNECTOR_VERSION, url, store: services.storeDescription, openAiBaseUrl: redactUrlCredentials(config.openAiBaseUrl) },
+      {
+        version: CONNECTOR_VERSION,
+        url,
+        store: services.storeDescription,
+        openAiBaseUrl: redactUrlCredentials(config.openAiBaseUrl),
+        heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1_048_576),
+        flowRuns: { maxActive: config.maxActiveRuns, maxActiveRequestMb: Math.round(services.runAdmission.load().maxActiveBytes / 1_048_576) },
+      },
       'keyroute connector ready',
     );
   } catch (error) {

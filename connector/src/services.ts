@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import type { ConnectorConfig } from './config';
 import { CredentialService } from './credentials/credential-service';
 import { PacerRegistry } from './inference/rate-pacer';
@@ -10,11 +11,27 @@ import { ReportService } from './reports/report-service';
 import { InferenceAccessCache } from './routing/access-cache';
 import { InferenceLogWriter } from './routing/inference-log-writer';
 import { RoutingService } from './routing/routing-service';
+import { RunAdmission } from './routing/run-admission';
 import { AiSettingsService } from './settings/ai-settings-service';
 import { migrate, openDatabase, sampleSecretPerMasterKeyVersion, type Database, type Org } from './store';
 import { KeyVault, loadKeyring, MASTER_KEY_FILENAME, VaultError } from './vault';
 
 export type AuthenticatedOrg = Org;
+
+/**
+ * Flow runs that may wait for a place at once. A waiting run costs a socket, not its
+ * records; the bound only stops a flood from piling up connections it will refuse anyway.
+ */
+const MAX_WAITING_RUNS = 1_000;
+
+/**
+ * Request bytes of the flow runs in progress together, as a share of the heap limit. A
+ * run's heap use is a few times its body (parsed records, prompts, results), so an eighth
+ * keeps runs of long texts within a capped heap (`--max-old-space-size`).
+ */
+export function activeRunBytesBudget(heapLimitBytes: number = getHeapStatistics().heap_size_limit): number {
+  return Math.floor(heapLimitBytes / 8);
+}
 
 /** Everything the HTTP routes call, built once per process. */
 export interface ConnectorServices {
@@ -23,6 +40,8 @@ export interface ConnectorServices {
   credentials: CredentialService;
   aiSettings: AiSettingsService;
   routing: RoutingService;
+  /** Limits the flow runs the process works on at once. */
+  runAdmission: RunAdmission;
   reports: ReportService;
   /** "embedded SQLite at <path>" or "PostgreSQL", for the start-up log; never the URL, which may contain a password. */
   storeDescription: string;
@@ -152,6 +171,12 @@ export function createServicesOnStore(store: OpenedStore, overrides: ServiceOver
       accessCache,
       pacers: new PacerRegistry(),
       inferenceLog,
+    }),
+    runAdmission: new RunAdmission({
+      maxActiveRuns: config.maxActiveRuns,
+      maxActiveBytes: activeRunBytesBudget(),
+      maxWaitMs: config.runWaitMs,
+      maxWaiting: MAX_WAITING_RUNS,
     }),
     reports: new ReportService(database, () => new Date(), inferenceLog),
     storeDescription: config.databaseUrl === undefined ? `embedded SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)',

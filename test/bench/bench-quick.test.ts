@@ -7,11 +7,13 @@ const ROOT = join(__dirname, '..', '..');
 const TARGETS = ['direct', 'keyroute-inference', 'portkey', 'keyroute-flow-run'];
 const PHASES = ['overhead', 'throughput'];
 const CONNECTIONS = [1, 10, 100];
+const PACED_TARGETS = ['direct', 'keyroute-inference', 'portkey'];
 
 interface Cell {
   phase: string;
   target: string;
   connections: number;
+  offeredRatePerSec: number | null;
   requests: number;
   requestsPerSec: number;
   recordsPerSec: number;
@@ -33,6 +35,19 @@ interface QuickResult {
   };
   cells: Cell[];
   derived: Array<Record<string, number | string | null>>;
+  pacedDerived: Array<{
+    phase: string;
+    upstreamDelayMs: number;
+    connections: number;
+    offeredRatePerSec: number;
+    offeredRateBasis: { target: string; requestsPerSec: number } | null;
+    achievedRequestsPerSec: Record<string, number>;
+    keyrouteAddedP50Ms: number;
+    keyrouteAddedP99Ms: number;
+    portkeyAddedP50Ms: number;
+    portkeyAddedP99Ms: number;
+    keyrouteAddedLatencyVsPortkey: number | null;
+  }>;
   rateCeiling: {
     records: number;
     recordsRouted: number;
@@ -86,9 +101,32 @@ describe('benchmark quick run', () => {
 
   it('measures every target at every concurrency', () => {
     const expected = PHASES.flatMap((phase) => CONNECTIONS.flatMap((connections) => TARGETS.map((target) => `${phase} ${target} ${connections}`)));
-    const measured = result.cells.map((cell) => `${cell.phase} ${cell.target} ${cell.connections}`);
+    const measured = result.cells.filter((cell) => cell.offeredRatePerSec === null).map((cell) => `${cell.phase} ${cell.target} ${cell.connections}`);
 
     expect(measured.sort()).toEqual(expected.sort());
+  });
+
+  it('paces three targets in the overhead phase', () => {
+    const topConnections = Math.max(...CONNECTIONS);
+    const paced = result.cells.filter((cell) => cell.offeredRatePerSec !== null);
+
+    expect(paced.map((cell) => `${cell.phase} ${cell.target} ${cell.connections}`)).toEqual(
+      PACED_TARGETS.map((target) => `overhead ${target} ${topConnections}`),
+    );
+    expect(new Set(paced.map((cell) => cell.offeredRatePerSec)).size).toBe(1);
+  });
+
+  it('derives the offered rate from closed-loop cells', () => {
+    const topConnections = Math.max(...CONNECTIONS);
+    const closedLoopRate = (target: string): number =>
+      result.cells.find((cell) => cell.phase === 'overhead' && cell.connections === topConnections && cell.target === target && cell.offeredRatePerSec === null)!
+        .requestsPerSec;
+    const lowerRate = Math.min(closedLoopRate('keyroute-inference'), closedLoopRate('portkey'));
+    const offered = result.cells.find((cell) => cell.offeredRatePerSec !== null)!.offeredRatePerSec!;
+
+    expect(offered).toBe(Math.max(10, Math.floor(lowerRate / 2 / 10) * 10));
+    expect(offered % 10).toBe(0);
+    expect(stdout).toContain(`paced: ${topConnections} connections with ${offered} req/s offered`);
   });
 
   it('has no errors in any cell', () => {
@@ -137,6 +175,24 @@ describe('benchmark quick run', () => {
     }
   });
 
+  it('derives the paced added latency', () => {
+    const offered = result.cells.find((cell) => cell.offeredRatePerSec !== null)!.offeredRatePerSec;
+
+    expect(result.pacedDerived).toHaveLength(1);
+    const [entry] = result.pacedDerived;
+    expect(entry!.phase).toBe('overhead');
+    expect(entry!.upstreamDelayMs).toBe(0);
+    expect(entry!.connections).toBe(Math.max(...CONNECTIONS));
+    expect(entry!.offeredRatePerSec).toBe(offered);
+    expect(['keyroute-inference', 'portkey']).toContain(entry!.offeredRateBasis?.target);
+    expect(Object.keys(entry!.achievedRequestsPerSec).sort()).toEqual([...PACED_TARGETS].sort());
+    for (const figure of [entry!.keyrouteAddedP50Ms, entry!.keyrouteAddedP99Ms, entry!.portkeyAddedP50Ms, entry!.portkeyAddedP99Ms]) {
+      expect(Number.isFinite(figure)).toBe(true);
+    }
+    const ratio = entry!.keyrouteAddedLatencyVsPortkey;
+    expect(ratio === null || Number.isFinite(ratio)).toBe(true);
+  });
+
   it('checks that Portkey forwards to the stand-in only', () => {
     const check = result.portkeyCheck;
     expect(check.repliesFromStandIn).toBe(check.requestsSent);
@@ -155,7 +211,11 @@ describe('benchmark quick run', () => {
   });
 
   it('reports every target beside its figure', () => {
-    expect(result.targets.map((check) => check.target)).toEqual(['<= 1 ms', '<= 5 ms', '>= 90 %', '>= 100 %', '<= 150 MB', '>= 95 %', '0', '0']);
+    expect(result.targets.map((check) => check.target)).toEqual(['<= 1 ms', '<= 5 ms', '<= 1 ms', '<= 5 ms', '>= 90 %', '>= 100 %', '<= 150 MB', '>= 95 %', '0', '0']);
+    expect(result.targets[0]!.name).toContain('closed loop (saturated)');
+    expect(result.targets[1]!.name).toContain('closed loop (saturated)');
+    expect(result.targets[2]!.name).toContain(`paced at ${result.pacedDerived[0]?.offeredRatePerSec} req/s`);
+    expect(result.targets[3]!.name).toContain(`paced at ${result.pacedDerived[0]?.offeredRatePerSec} req/s`);
     for (const check of result.targets) {
       expect(typeof check.met).toBe('boolean');
       expect(stdout).toContain(check.name);
@@ -165,6 +225,7 @@ describe('benchmark quick run', () => {
   it('prints the tables', () => {
     expect(stdout).toContain('== overhead: stand-in delay 0 ms');
     expect(stdout).toContain('== Derived');
+    expect(stdout).toContain('== Paced latency');
     expect(stdout).toContain('== Routing against a rate ceiling');
     expect(stdout).toContain('== Targets (reported, not enforced)');
   });

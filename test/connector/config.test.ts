@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       openAiBaseUrl: 'https://api.openai.com/v1',
       providerCheckTimeoutMs: 15_000,
       flowConcurrency: 32,
+      maxActiveRuns: 16,
+      runWaitMs: 20_000,
       bodyLimitBytes: 16 * 1024 * 1024,
     });
   });
@@ -45,6 +47,8 @@ describe('loadConfig', () => {
         OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1/',
         KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS: '1000',
         KEYROUTE_FLOW_CONCURRENCY: '200',
+        KEYROUTE_MAX_ACTIVE_RUNS: '1000',
+        KEYROUTE_RUN_WAIT_MS: '0',
         KEYROUTE_BODY_LIMIT_BYTES: '1024',
       },
       '/srv/keyroute',
@@ -61,6 +65,8 @@ describe('loadConfig', () => {
       openAiBaseUrl: 'http://127.0.0.1:9999/v1',
       providerCheckTimeoutMs: 1000,
       flowConcurrency: 200,
+      maxActiveRuns: 1000,
+      runWaitMs: 0,
       bodyLimitBytes: 1024,
     });
   });
@@ -111,6 +117,10 @@ describe('loadConfig', () => {
     ],
     ['KEYROUTE_FLOW_CONCURRENCY', '0', 'KEYROUTE_FLOW_CONCURRENCY: expected a whole number from 1 to 200'],
     ['KEYROUTE_FLOW_CONCURRENCY', '201', 'KEYROUTE_FLOW_CONCURRENCY: expected a whole number from 1 to 200'],
+    ['KEYROUTE_MAX_ACTIVE_RUNS', '0', 'KEYROUTE_MAX_ACTIVE_RUNS: expected a whole number from 1 to 1000'],
+    ['KEYROUTE_MAX_ACTIVE_RUNS', '1001', 'KEYROUTE_MAX_ACTIVE_RUNS: expected a whole number from 1 to 1000'],
+    ['KEYROUTE_RUN_WAIT_MS', '110001', 'KEYROUTE_RUN_WAIT_MS: expected a whole number of milliseconds from 0 to 110000'],
+    ['KEYROUTE_RUN_WAIT_MS', '20s', 'KEYROUTE_RUN_WAIT_MS: expected a whole number of milliseconds from 0 to 110000'],
     [
       'KEYROUTE_BODY_LIMIT_BYTES',
       '1023',
@@ -168,6 +178,8 @@ describe('loadConfig', () => {
     'OPENAI_BASE_URL',
     'KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS',
     'KEYROUTE_FLOW_CONCURRENCY',
+    'KEYROUTE_MAX_ACTIVE_RUNS',
+    'KEYROUTE_RUN_WAIT_MS',
     'KEYROUTE_BODY_LIMIT_BYTES',
   ])('never repeats the value of %s', (name) => {
     const error = configError({

@@ -16,6 +16,18 @@ describe('request robustness (sqlite)', () => {
     await connector.close();
   });
 
+  it('logs one line per request', async () => {
+    const requestId = 'log-line-check-0001';
+
+    await connector.app.inject({ method: 'GET', url: '/v1/org', headers: { authorization: `Bearer ${token}`, 'x-request-id': requestId } });
+
+    const lines = connector.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.reqId === requestId);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'request completed', method: 'GET', url: '/v1/org', statusCode: 200, level: 30 });
+    expect(typeof lines[0]!.orgId).toBe('string');
+    expect(lines[0]!.responseTimeMs).toEqual(expect.any(Number));
+  });
+
   it('accepts a lowercase bearer scheme', async () => {
     const response = await connector.app.inject({ method: 'GET', url: '/v1/org', headers: { authorization: `bearer ${token}` } });
 

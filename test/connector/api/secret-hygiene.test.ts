@@ -170,7 +170,8 @@ describe.each(DATABASE_BACKENDS)('secret hygiene (%s)', (kind) => {
 
     expect(PASTED_KEY_MARKERS).toHaveLength(Object.keys(PASTED_KEYS).length + 3);
     expect(masterKeys.length).toBeGreaterThan(0);
-    expect(connector.logs.length).toBeGreaterThan(50);
+    // One line per request at least, so the search below covers every call made.
+    expect(connector.logs.length).toBeGreaterThanOrEqual(responses.length);
     const leaks = Object.entries(places).flatMap(([place, text]) =>
       Object.entries(secrets)
         .filter(([, secret]) => text.includes(secret))

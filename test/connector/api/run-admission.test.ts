@@ -1,0 +1,153 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestConnector, type TestConnector } from '../../helpers/connector-app';
+import { addNewOrg, body, enableAiWithDefaultModel, EXAMPLE_FLOW_KEYWORDS, expectError, leadId, loadExampleFlow } from './support';
+
+const COMPLAINT = { Description: 'You charged me twice and I want a refund.', LeadSource: 'Web' };
+const BUSY_MESSAGE = 'The connector is busy: it works on at most 1 flow runs at once. Nothing was run; send the run again in 5 seconds.';
+
+function runBody(firstLead: number, count = 3): { definition: unknown; records: unknown[] } {
+  const records = Array.from({ length: count }, (_, index) => ({ id: leadId(firstLead + index), fields: COMPLAINT }));
+  return { definition: loadExampleFlow(), records };
+}
+
+function chatCompletions(connector: TestConnector): number {
+  return connector.standIn.stats().byPath['POST /v1/chat/completions']?.requests ?? 0;
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; waited < 5_000; waited += 10) {
+    if (condition()) return;
+    await sleep(10);
+  }
+  throw new Error(`Timed out waiting until ${what}.`);
+}
+
+describe('flow run admission (sqlite)', () => {
+  describe('with waiting turned off', () => {
+    let connector: TestConnector;
+    let token: string;
+
+    beforeAll(async () => {
+      connector = await startTestConnector('sqlite', {
+        standIn: { enumKeywords: EXAMPLE_FLOW_KEYWORDS, responseDelayMs: 200 },
+        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_RUN_WAIT_MS: '0' },
+      });
+      ({ token } = await addNewOrg(connector));
+      await enableAiWithDefaultModel(connector, token);
+    });
+
+    afterAll(async () => {
+      await connector.close();
+    });
+
+    it('rejects a run beyond the limit', async () => {
+      const first = connector.call(token, 'POST', '/v1/flows/run', runBody(1));
+      await until(() => connector.services.runAdmission.load().activeRuns === 1, 'the first run is active');
+
+      const second = await connector.call(token, 'POST', '/v1/flows/run', runBody(11));
+
+      expectError(second, 503, 'connector_busy', BUSY_MESSAGE);
+      expect(second.headers['retry-after']).toBe('5');
+      expect((await first).statusCode).toBe(200);
+      expect(chatCompletions(connector)).toBe(3);
+      expect(connector.logs.some((line) => line.includes('"reason":"queue_full"') && line.includes('flow run rejected'))).toBe(true);
+      expect(connector.services.runAdmission.load()).toMatchObject({ activeRuns: 0, activeBytes: 0, waitingRuns: 0 });
+    });
+
+    it('serves other routes while runs are full', async () => {
+      const run = connector.call(token, 'POST', '/v1/flows/run', runBody(21));
+      await until(() => connector.services.runAdmission.load().activeRuns === 1, 'the run is active');
+
+      const validation = await connector.call(token, 'POST', '/v1/flows/validate', { definition: loadExampleFlow() });
+
+      expect(validation.statusCode).toBe(200);
+      expect((await run).statusCode).toBe(200);
+    });
+  });
+
+  describe('with waiting', () => {
+    let connector: TestConnector;
+    let token: string;
+
+    beforeAll(async () => {
+      connector = await startTestConnector('sqlite', {
+        standIn: { enumKeywords: EXAMPLE_FLOW_KEYWORDS, responseDelayMs: 150 },
+        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_RUN_WAIT_MS: '10000', KEYROUTE_FLOW_CONCURRENCY: '1' },
+      });
+      ({ token } = await addNewOrg(connector));
+      await enableAiWithDefaultModel(connector, token);
+    });
+
+    afterAll(async () => {
+      await connector.close();
+    });
+
+    beforeEach(() => {
+      connector.standIn.reset();
+    });
+
+    it('runs a waiting run afterwards', async () => {
+      const finished: string[] = [];
+      const first = connector.call(token, 'POST', '/v1/flows/run', runBody(31, 2)).then((response) => (finished.push('first'), response));
+      await until(() => connector.services.runAdmission.load().activeRuns === 1, 'the first run is active');
+      const second = connector.call(token, 'POST', '/v1/flows/run', runBody(41, 2)).then((response) => (finished.push('second'), response));
+      await until(() => connector.services.runAdmission.load().waitingRuns === 1, 'the second run waits');
+
+      const [firstResponse, secondResponse] = await Promise.all([first, second]);
+
+      expect([firstResponse.statusCode, secondResponse.statusCode]).toEqual([200, 200]);
+      expect(finished).toEqual(['first', 'second']);
+      expect(body(secondResponse).results.map((result: { status: string }) => result.status)).toEqual(['routed', 'routed']);
+      const waited = connector.logs
+        .filter((line) => line.includes('"msg":"flow run finished"') && line.includes('"runWaitMs"'))
+        .map((line) => JSON.parse(line) as { runWaitMs: number });
+      expect(waited).toHaveLength(1);
+      expect(waited[0]!.runWaitMs).toBeGreaterThan(100);
+    });
+
+    it('reads a waiting body on its turn', async () => {
+      let firstDoneAt = 0;
+      const first = connector.call(token, 'POST', '/v1/flows/run', runBody(51, 2)).then((response) => {
+        firstDoneAt = performance.now();
+        return response;
+      });
+      await until(() => connector.services.runAdmission.load().activeRuns === 1, 'the first run is active');
+
+      const invalid = await connector.call(token, 'POST', '/v1/flows/run', { definition: loadExampleFlow(), records: [] });
+      const invalidDoneAt = performance.now();
+
+      expect(invalid.statusCode).toBe(400);
+      expect(body(invalid).error.fields).toEqual([{ field: 'body.records', message: 'expected at least 1 item' }]);
+      expect((await first).statusCode).toBe(200);
+      expect(invalidDoneAt).toBeGreaterThanOrEqual(firstDoneAt);
+    });
+
+    it('drops a disconnected waiting run', async () => {
+      await connector.app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = connector.app.server.address() as AddressInfo;
+      const first = connector.call(token, 'POST', '/v1/flows/run', runBody(61, 2));
+      await until(() => connector.services.runAdmission.load().activeRuns === 1, 'the first run is active');
+
+      const payload = JSON.stringify(runBody(71, 2));
+      const abandoned = http.request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/flows/run',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      });
+      abandoned.on('error', () => undefined);
+      abandoned.end(payload);
+      await until(() => connector.services.runAdmission.load().waitingRuns === 1, 'the second run waits');
+      abandoned.destroy();
+      await until(() => connector.services.runAdmission.load().waitingRuns === 0, 'the abandoned run leaves the queue');
+
+      expect((await first).statusCode).toBe(200);
+      await until(() => connector.services.runAdmission.load().activeRuns === 0, 'the first run frees its place');
+      expect(chatCompletions(connector)).toBe(2);
+      expect(connector.logs.some((line) => line.includes('the caller disconnected while it waited'))).toBe(true);
+    });
+  });
+});

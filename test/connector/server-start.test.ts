@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { PRODUCTION_NODE_OPTIONS } from '../../bench/lib/servers.ts';
+
+const ROOT = join(__dirname, '..', '..');
+const SERVER = join(ROOT, 'connector', 'dist', 'server.js');
+
+interface ReadyLine {
+  msg: string;
+  heapLimitMb: number;
+  flowRuns: { maxActive: number; maxActiveRequestMb: number };
+}
+
+/** Starts the built server as the README does, returns its ready line, and stops it with SIGTERM. */
+async function startAndStop(env: Record<string, string>): Promise<{ ready: ReadyLine; exitCode: number | null }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keyroute-server-start-'));
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_OPTIONS, SERVER], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', KEYROUTE_DATA_DIR: dataDir, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let ready: ReadyLine | undefined;
+    for await (const line of createInterface({ input: child.stdout })) {
+      const parsed = JSON.parse(line) as ReadyLine;
+      if (parsed.msg === 'keyroute connector ready') {
+        ready = parsed;
+        break;
+      }
+    }
+    if (ready === undefined) throw new Error('The server ended before it was ready.');
+    child.kill('SIGTERM');
+    return { ready, exitCode: await exited };
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+describe('connector server started as the README says', () => {
+  beforeAll(() => {
+    if (!existsSync(SERVER)) throw new Error('connector/dist is missing: run "npm run build" before the tests (npm test does).');
+  });
+
+  it('logs its limits and stops cleanly', async () => {
+    const { ready, exitCode } = await startAndStop({ KEYROUTE_MAX_ACTIVE_RUNS: '4' });
+
+    // V8 adds its young generation and some reserve to the old-space cap.
+    expect(ready.heapLimitMb).toBeGreaterThanOrEqual(64);
+    expect(ready.heapLimitMb).toBeLessThan(96);
+    expect(ready.flowRuns.maxActive).toBe(4);
+    // An eighth of the heap limit; both figures are rounded to whole MB.
+    expect(Math.abs(ready.flowRuns.maxActiveRequestMb - ready.heapLimitMb / 8)).toBeLessThanOrEqual(1);
+    expect(exitCode).toBe(0);
+  }, 20_000);
+});
