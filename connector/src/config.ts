@@ -52,7 +52,8 @@ const envSchema = z.object({
   KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS: wholeNumber(1_000, 120_000, ' of milliseconds').default(15_000),
   KEYROUTE_FLOW_CONCURRENCY: wholeNumber(1, 200).default(32),
   KEYROUTE_MAX_ACTIVE_RUNS: wholeNumber(1, 1_000).default(16),
-  KEYROUTE_RUN_WAIT_MS: wholeNumber(0, 110_000, ' of milliseconds').default(20_000),
+  KEYROUTE_MAX_ACTIVE_INFERENCES: wholeNumber(1, 10_000).default(256),
+  KEYROUTE_QUEUE_WAIT_MS: wholeNumber(0, 110_000, ' of milliseconds').default(20_000),
   KEYROUTE_BODY_LIMIT_BYTES: wholeNumber(1_024, 100 * 1024 * 1024, ' of bytes').default(16 * 1024 * 1024),
 });
 
@@ -72,8 +73,10 @@ export interface ConnectorConfig {
   flowConcurrency: number;
   /** Flow runs the process works on at once; more wait for their turn. */
   maxActiveRuns: number;
-  /** How long a flow run may wait for its turn before it is refused with 503. */
-  runWaitMs: number;
+  /** Single inferences (`POST /v1/inference`) the process works on at once; more wait for their turn. */
+  maxActiveInferences: number;
+  /** How long a flow run or inference may wait for its turn before it is rejected with 503. */
+  queueWaitMs: number;
   bodyLimitBytes: number;
 }
 
@@ -118,7 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     providerCheckTimeoutMs: values.KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS,
     flowConcurrency: values.KEYROUTE_FLOW_CONCURRENCY,
     maxActiveRuns: values.KEYROUTE_MAX_ACTIVE_RUNS,
-    runWaitMs: values.KEYROUTE_RUN_WAIT_MS,
+    maxActiveInferences: values.KEYROUTE_MAX_ACTIVE_INFERENCES,
+    queueWaitMs: values.KEYROUTE_QUEUE_WAIT_MS,
     bodyLimitBytes: values.KEYROUTE_BODY_LIMIT_BYTES,
   };
 }

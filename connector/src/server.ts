@@ -70,6 +70,8 @@ async function main(): Promise<void> {
         openAiBaseUrl: redactUrlCredentials(config.openAiBaseUrl),
         heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1_048_576),
         flowRuns: { maxActive: config.maxActiveRuns, maxActiveRequestMb: Math.round(services.runAdmission.load().maxActiveBytes / 1_048_576) },
+        inferences: { maxActive: config.maxActiveInferences },
+        queueWaitMs: config.queueWaitMs,
       },
       'keyroute connector ready',
     );

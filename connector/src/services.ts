@@ -19,15 +19,15 @@ import { KeyVault, loadKeyring, MASTER_KEY_FILENAME, VaultError } from './vault'
 export type AuthenticatedOrg = Org;
 
 /**
- * Flow runs that may wait for a place at once. A waiting run costs a socket, not its
- * records; the bound only stops a flood from piling up connections it will refuse anyway.
+ * Requests that may wait for a place at once, per route. A waiting request costs a socket,
+ * not its body, so the bound only stops a flood from piling up connections it would reject later.
  */
-const MAX_WAITING_RUNS = 1_000;
+const MAX_WAITING_REQUESTS = 1_000;
 
 /**
- * Request bytes of the flow runs in progress together, as a share of the heap limit. A
- * run's heap use is a few times its body (parsed records, prompts, results), so an eighth
- * keeps runs of long texts within a capped heap (`--max-old-space-size`).
+ * Request bytes of the flow runs (or inferences) in progress together, as a share of the
+ * heap limit. A run's heap use is a few times its body (parsed records, prompts, results),
+ * so an eighth keeps runs of long texts within a capped heap (`--max-old-space-size`).
  */
 export function activeRunBytesBudget(heapLimitBytes: number = getHeapStatistics().heap_size_limit): number {
   return Math.floor(heapLimitBytes / 8);
@@ -42,6 +42,8 @@ export interface ConnectorServices {
   routing: RoutingService;
   /** Limits the flow runs the process works on at once. */
   runAdmission: RunAdmission;
+  /** Limits the single inferences the process works on at once. */
+  inferenceAdmission: RunAdmission;
   reports: ReportService;
   /** "embedded SQLite at <path>" or "PostgreSQL", for the start-up log; never the URL, which may contain a password. */
   storeDescription: string;
@@ -175,8 +177,14 @@ export function createServicesOnStore(store: OpenedStore, overrides: ServiceOver
     runAdmission: new RunAdmission({
       maxActiveRuns: config.maxActiveRuns,
       maxActiveBytes: activeRunBytesBudget(),
-      maxWaitMs: config.runWaitMs,
-      maxWaiting: MAX_WAITING_RUNS,
+      maxWaitMs: config.queueWaitMs,
+      maxWaiting: MAX_WAITING_REQUESTS,
+    }),
+    inferenceAdmission: new RunAdmission({
+      maxActiveRuns: config.maxActiveInferences,
+      maxActiveBytes: activeRunBytesBudget(),
+      maxWaitMs: config.queueWaitMs,
+      maxWaiting: MAX_WAITING_REQUESTS,
     }),
     reports: new ReportService(database, () => new Date(), inferenceLog),
     storeDescription: config.databaseUrl === undefined ? `embedded SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)',

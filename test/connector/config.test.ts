@@ -29,7 +29,8 @@ describe('loadConfig', () => {
       providerCheckTimeoutMs: 15_000,
       flowConcurrency: 32,
       maxActiveRuns: 16,
-      runWaitMs: 20_000,
+      maxActiveInferences: 256,
+      queueWaitMs: 20_000,
       bodyLimitBytes: 16 * 1024 * 1024,
     });
   });
@@ -48,7 +49,8 @@ describe('loadConfig', () => {
         KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS: '1000',
         KEYROUTE_FLOW_CONCURRENCY: '200',
         KEYROUTE_MAX_ACTIVE_RUNS: '1000',
-        KEYROUTE_RUN_WAIT_MS: '0',
+        KEYROUTE_MAX_ACTIVE_INFERENCES: '10000',
+        KEYROUTE_QUEUE_WAIT_MS: '0',
         KEYROUTE_BODY_LIMIT_BYTES: '1024',
       },
       '/srv/keyroute',
@@ -66,7 +68,8 @@ describe('loadConfig', () => {
       providerCheckTimeoutMs: 1000,
       flowConcurrency: 200,
       maxActiveRuns: 1000,
-      runWaitMs: 0,
+      maxActiveInferences: 10_000,
+      queueWaitMs: 0,
       bodyLimitBytes: 1024,
     });
   });
@@ -119,8 +122,9 @@ describe('loadConfig', () => {
     ['KEYROUTE_FLOW_CONCURRENCY', '201', 'KEYROUTE_FLOW_CONCURRENCY: expected a whole number from 1 to 200'],
     ['KEYROUTE_MAX_ACTIVE_RUNS', '0', 'KEYROUTE_MAX_ACTIVE_RUNS: expected a whole number from 1 to 1000'],
     ['KEYROUTE_MAX_ACTIVE_RUNS', '1001', 'KEYROUTE_MAX_ACTIVE_RUNS: expected a whole number from 1 to 1000'],
-    ['KEYROUTE_RUN_WAIT_MS', '110001', 'KEYROUTE_RUN_WAIT_MS: expected a whole number of milliseconds from 0 to 110000'],
-    ['KEYROUTE_RUN_WAIT_MS', '20s', 'KEYROUTE_RUN_WAIT_MS: expected a whole number of milliseconds from 0 to 110000'],
+    ['KEYROUTE_MAX_ACTIVE_INFERENCES', '0', 'KEYROUTE_MAX_ACTIVE_INFERENCES: expected a whole number from 1 to 10000'],
+    ['KEYROUTE_QUEUE_WAIT_MS', '110001', 'KEYROUTE_QUEUE_WAIT_MS: expected a whole number of milliseconds from 0 to 110000'],
+    ['KEYROUTE_QUEUE_WAIT_MS', '20s', 'KEYROUTE_QUEUE_WAIT_MS: expected a whole number of milliseconds from 0 to 110000'],
     [
       'KEYROUTE_BODY_LIMIT_BYTES',
       '1023',
@@ -179,7 +183,8 @@ describe('loadConfig', () => {
     'KEYROUTE_PROVIDER_CHECK_TIMEOUT_MS',
     'KEYROUTE_FLOW_CONCURRENCY',
     'KEYROUTE_MAX_ACTIVE_RUNS',
-    'KEYROUTE_RUN_WAIT_MS',
+    'KEYROUTE_MAX_ACTIVE_INFERENCES',
+    'KEYROUTE_QUEUE_WAIT_MS',
     'KEYROUTE_BODY_LIMIT_BYTES',
   ])('never repeats the value of %s', (name) => {
     const error = configError({

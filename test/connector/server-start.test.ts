@@ -12,6 +12,8 @@ interface ReadyLine {
   msg: string;
   heapLimitMb: number;
   flowRuns: { maxActive: number; maxActiveRequestMb: number };
+  inferences: { maxActive: number };
+  queueWaitMs: number;
 }
 
 /** Starts the built server as the README does, returns its ready line, and stops it with SIGTERM. */
@@ -46,12 +48,14 @@ describe('connector server started as the README says', () => {
   });
 
   it('logs its limits and stops cleanly', async () => {
-    const { ready, exitCode } = await startAndStop({ KEYROUTE_MAX_ACTIVE_RUNS: '4' });
+    const { ready, exitCode } = await startAndStop({ KEYROUTE_MAX_ACTIVE_RUNS: '4', KEYROUTE_MAX_ACTIVE_INFERENCES: '40' });
 
     // V8 adds its young generation and some reserve to the old-space cap.
     expect(ready.heapLimitMb).toBeGreaterThanOrEqual(64);
     expect(ready.heapLimitMb).toBeLessThan(96);
     expect(ready.flowRuns.maxActive).toBe(4);
+    expect(ready.inferences.maxActive).toBe(40);
+    expect(ready.queueWaitMs).toBe(20_000);
     // An eighth of the heap limit; both figures are rounded to whole MB.
     expect(Math.abs(ready.flowRuns.maxActiveRequestMb - ready.heapLimitMb / 8)).toBeLessThanOrEqual(1);
     expect(exitCode).toBe(0);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { runAdmissionHook } from '../../plugins/run-admission';
+import { admissionHook, withAdmissionPlace } from '../../plugins/admission-hook';
 import { errorResponseSchema } from '../../schemas/common';
 import {
   runFlowRequestSchema,
@@ -16,7 +16,6 @@ import {
 export default async function flowRoutes(app: FastifyInstance): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const security = [{ orgToken: [] }];
-  app.decorateRequest('runPlace', undefined);
 
   routes.post(
     '/validate',
@@ -40,7 +39,7 @@ export default async function flowRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Runs a flow over up to 200 records and returns each record\'s path, variables and actions.',
         description:
           'A process works on a limited number of runs at once (KEYROUTE_MAX_ACTIVE_RUNS). Further runs wait for their turn, ' +
-          'up to KEYROUTE_RUN_WAIT_MS, and then get 503 connector_busy with Retry-After.',
+          'up to KEYROUTE_QUEUE_WAIT_MS, and then get 503 connector_busy with Retry-After.',
         security,
         body: runFlowRequestSchema,
         response: {
@@ -51,17 +50,8 @@ export default async function flowRoutes(app: FastifyInstance): Promise<void> {
           503: errorResponseSchema,
         },
       },
-      onRequest: runAdmissionHook(app.services.runAdmission),
+      onRequest: admissionHook(app.services.runAdmission, { noun: 'flow run', plural: 'flow runs', limitVariable: 'KEYROUTE_MAX_ACTIVE_RUNS' }),
     },
-    async (request) => {
-      // The run keeps its place until it stops, even after its caller disconnects.
-      const place = request.runPlace;
-      place?.retain();
-      try {
-        return await app.services.routing.run(request.org, request.body, request.log);
-      } finally {
-        place?.release();
-      }
-    },
+    async (request) => withAdmissionPlace(request, () => app.services.routing.run(request.org, request.body, request.log)),
   );
 }

@@ -11,6 +11,7 @@ import usageRoutes from './usage';
 /** Everything under `/v1` needs an org token; each route acts on that org's data only. */
 export default async function v1Routes(app: FastifyInstance): Promise<void> {
   await app.register(orgAuthPlugin);
+  app.decorateRequest('admissionPlace', undefined);
 
   await app.register(orgRoutes, { prefix: '/org' });
   await app.register(providerRoutes, { prefix: '/providers' });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { admissionHook, withAdmissionPlace } from '../../plugins/admission-hook';
 import { errorResponseSchema } from '../../schemas/common';
 import { inferenceRequestSchema, inferenceResponseSchema } from '../../schemas/flows';
 
@@ -13,11 +14,19 @@ export default async function inferenceRoutes(app: FastifyInstance): Promise<voi
       schema: {
         tags: ['inference'],
         summary: 'Runs one AI Inference node configuration on one record.',
+        description:
+          'A process works on a limited number of inferences at once (KEYROUTE_MAX_ACTIVE_INFERENCES). Further requests wait for ' +
+          'their turn, up to KEYROUTE_QUEUE_WAIT_MS, and then get 503 connector_busy with Retry-After.',
         security: [{ orgToken: [] }],
         body: inferenceRequestSchema,
-        response: { 200: inferenceResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema },
+        response: { 200: inferenceResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema, 503: errorResponseSchema },
       },
+      onRequest: admissionHook(app.services.inferenceAdmission, {
+        noun: 'inference',
+        plural: 'inferences',
+        limitVariable: 'KEYROUTE_MAX_ACTIVE_INFERENCES',
+      }),
     },
-    async (request) => app.services.routing.infer(request.org, request.body, request.log),
+    async (request) => withAdmissionPlace(request, () => app.services.routing.infer(request.org, request.body, request.log)),
   );
 }

@@ -5,7 +5,13 @@ import { startTestConnector, type TestConnector } from '../../helpers/connector-
 import { addNewOrg, body, enableAiWithDefaultModel, EXAMPLE_FLOW_KEYWORDS, expectError, leadId, loadExampleFlow } from './support';
 
 const COMPLAINT = { Description: 'You charged me twice and I want a refund.', LeadSource: 'Web' };
-const BUSY_MESSAGE = 'The connector is busy: it works on at most 1 flow runs at once. Nothing was run; send the run again in 5 seconds.';
+const BUSY_RUN_MESSAGE = 'The connector is busy: it works on at most 1 flow run at once. Nothing was run; send the request again in 5 seconds.';
+const BUSY_INFERENCE_MESSAGE = 'The connector is busy: it works on at most 1 inference at once. Nothing was run; send the request again in 5 seconds.';
+
+const INFERENCE_CONFIG = {
+  prompt: 'Classify the inquiry in {!Record.Description}.',
+  outputs: [{ name: 'intent', type: 'picklist', values: ['complaint', 'question', 'request', 'other'] }],
+};
 
 function runBody(firstLead: number, count = 3): { definition: unknown; records: unknown[] } {
   const records = Array.from({ length: count }, (_, index) => ({ id: leadId(firstLead + index), fields: COMPLAINT }));
@@ -24,7 +30,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   throw new Error(`Timed out waiting until ${what}.`);
 }
 
-describe('flow run admission (sqlite)', () => {
+describe('admission of flow runs and inferences (sqlite)', () => {
   describe('with waiting turned off', () => {
     let connector: TestConnector;
     let token: string;
@@ -32,7 +38,7 @@ describe('flow run admission (sqlite)', () => {
     beforeAll(async () => {
       connector = await startTestConnector('sqlite', {
         standIn: { enumKeywords: EXAMPLE_FLOW_KEYWORDS, responseDelayMs: 200 },
-        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_RUN_WAIT_MS: '0' },
+        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_MAX_ACTIVE_INFERENCES: '1', KEYROUTE_QUEUE_WAIT_MS: '0' },
       });
       ({ token } = await addNewOrg(connector));
       await enableAiWithDefaultModel(connector, token);
@@ -48,12 +54,28 @@ describe('flow run admission (sqlite)', () => {
 
       const second = await connector.call(token, 'POST', '/v1/flows/run', runBody(11));
 
-      expectError(second, 503, 'connector_busy', BUSY_MESSAGE);
+      expectError(second, 503, 'connector_busy', BUSY_RUN_MESSAGE);
       expect(second.headers['retry-after']).toBe('5');
       expect((await first).statusCode).toBe(200);
       expect(chatCompletions(connector)).toBe(3);
       expect(connector.logs.some((line) => line.includes('"reason":"queue_full"') && line.includes('flow run rejected'))).toBe(true);
       expect(connector.services.runAdmission.load()).toMatchObject({ activeRuns: 0, activeBytes: 0, waitingRuns: 0 });
+    });
+
+    it('rejects an inference beyond the limit', async () => {
+      const inference = (n: number) =>
+        connector.call(token, 'POST', '/v1/inference', { config: INFERENCE_CONFIG, record: { id: leadId(n), fields: COMPLAINT } });
+      connector.standIn.reset();
+      const first = inference(81);
+      await until(() => connector.services.inferenceAdmission.load().activeRuns === 1, 'the first inference is active');
+
+      const second = await inference(82);
+
+      expectError(second, 503, 'connector_busy', BUSY_INFERENCE_MESSAGE);
+      expect(second.headers['retry-after']).toBe('5');
+      expect(body(await first).inference.outcome).toBe('ok');
+      expect(chatCompletions(connector)).toBe(1);
+      expect(connector.logs.some((line) => line.includes('inference rejected') && line.includes('KEYROUTE_MAX_ACTIVE_INFERENCES'))).toBe(true);
     });
 
     it('serves other routes while runs are full', async () => {
@@ -74,7 +96,7 @@ describe('flow run admission (sqlite)', () => {
     beforeAll(async () => {
       connector = await startTestConnector('sqlite', {
         standIn: { enumKeywords: EXAMPLE_FLOW_KEYWORDS, responseDelayMs: 150 },
-        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_RUN_WAIT_MS: '10000', KEYROUTE_FLOW_CONCURRENCY: '1' },
+        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_QUEUE_WAIT_MS: '10000', KEYROUTE_FLOW_CONCURRENCY: '1' },
       });
       ({ token } = await addNewOrg(connector));
       await enableAiWithDefaultModel(connector, token);
@@ -101,10 +123,10 @@ describe('flow run admission (sqlite)', () => {
       expect(finished).toEqual(['first', 'second']);
       expect(body(secondResponse).results.map((result: { status: string }) => result.status)).toEqual(['routed', 'routed']);
       const waited = connector.logs
-        .filter((line) => line.includes('"msg":"flow run finished"') && line.includes('"runWaitMs"'))
-        .map((line) => JSON.parse(line) as { runWaitMs: number });
+        .filter((line) => line.includes('"msg":"flow run finished"') && line.includes('"queueWaitMs"'))
+        .map((line) => JSON.parse(line) as { queueWaitMs: number });
       expect(waited).toHaveLength(1);
-      expect(waited[0]!.runWaitMs).toBeGreaterThan(100);
+      expect(waited[0]!.queueWaitMs).toBeGreaterThan(100);
     });
 
     it('reads a waiting body on its turn', async () => {
