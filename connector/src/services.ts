@@ -28,6 +28,8 @@ const MAX_WAITING_REQUESTS = 1_000;
  * Request bytes of the flow runs (or inferences) in progress together, as a share of the
  * heap limit. A run's heap use is a few times its body (parsed records, prompts, results),
  * so an eighth keeps runs of long texts within a capped heap (`--max-old-space-size`).
+ * NOTE: "a few times" is an estimate from runs of 200 records with 32,000-character
+ * descriptions under a 64 MB heap; each route has its own budget of an eighth.
  */
 export function activeRunBytesBudget(heapLimitBytes: number = getHeapStatistics().heap_size_limit): number {
   return Math.floor(heapLimitBytes / 8);

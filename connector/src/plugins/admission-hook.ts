@@ -74,6 +74,7 @@ export function admissionHook(admission: RunAdmission, work: AdmittedWork): onRe
 /**
  * Runs a route's work while it holds its admission place, so that the place stays taken
  * until the work stops, even after the caller disconnects.
+ * NOTE: work whose caller has disconnected runs to its end, provider calls included.
  */
 export async function withAdmissionPlace<T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> {
   const place = request.admissionPlace;
