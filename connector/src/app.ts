@@ -18,11 +18,21 @@ declare module 'fastify' {
 }
 
 export interface BuildAppOptions {
-  config: Pick<ConnectorConfig, 'logLevel' | 'bodyLimitBytes'>;
+  config: Pick<ConnectorConfig, 'logLevel' | 'bodyLimitBytes' | 'queueWaitMs'>;
   services: ConnectorServices;
   /** Receives the JSON log lines instead of standard output, for tests that read the logs. */
   logStream?: { write(line: string): void };
 }
+
+/**
+ * Body limit of every route but the two that take records (KEYROUTE_BODY_LIMIT_BYTES). Flow
+ * definitions, keys and settings are far smaller, and a low limit keeps large bodies sent
+ * to other routes, even unknown ones, from filling the memory.
+ */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Time a caller has to finish sending its body after the longest wait for its turn. */
+const BODY_UPLOAD_ALLOWANCE_MS = 60_000;
 
 /** A request id from the caller is kept when it looks like one, so logs can be joined across systems. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -35,7 +45,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: loggerOptions(options.config.logLevel, options.logStream),
     logController: new OneLinePerRequestLog(),
-    bodyLimit: options.config.bodyLimitBytes,
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    // Bounds how long a stalled upload can hold its place among the active runs. Node checks
+    // this every 30 s, so a stalled request ends up to 30 s later.
+    requestTimeout: options.config.queueWaitMs + BODY_UPLOAD_ALLOWANCE_MS,
     // false makes fastify call genReqId for every request, so a caller's header is
     // checked before it reaches logs and responses.
     requestIdHeader: false,
@@ -59,7 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(openApiPlugin, { version: CONNECTOR_VERSION });
 
   await app.register(healthRoutes);
-  await app.register(v1Routes, { prefix: '/v1' });
+  await app.register(v1Routes, { prefix: '/v1', recordBodyLimitBytes: options.config.bodyLimitBytes });
 
   return app;
 }

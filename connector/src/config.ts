@@ -54,7 +54,7 @@ const envSchema = z.object({
   KEYROUTE_MAX_ACTIVE_RUNS: wholeNumber(1, 1_000).default(16),
   KEYROUTE_MAX_ACTIVE_INFERENCES: wholeNumber(1, 10_000).default(256),
   KEYROUTE_QUEUE_WAIT_MS: wholeNumber(0, 110_000, ' of milliseconds').default(20_000),
-  KEYROUTE_BODY_LIMIT_BYTES: wholeNumber(1_024, 100 * 1024 * 1024, ' of bytes').default(16 * 1024 * 1024),
+  KEYROUTE_BODY_LIMIT_BYTES: wholeNumber(1_024, 100 * 1024 * 1024, ' of bytes').default(8 * 1024 * 1024),
 });
 
 export interface ConnectorConfig {

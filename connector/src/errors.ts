@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: { field: string; message: string }[],
+    /** True when the code that threw has logged the failure for the operator already. */
+    readonly logged = false,
   ) {
     super(message);
   }

@@ -47,9 +47,14 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal, drainTimeoutMs: DRAIN_TIMEOUT_MS }, 'shutting down: draining in-flight requests');
+    // Waiting runs and inferences get 503 now, so that their callers send them to another instance.
+    services.stopAdmitting();
     const forceExit = setTimeout(() => {
       app.log.warn({ drainTimeoutMs: DRAIN_TIMEOUT_MS }, 'drain timed out; closing with requests still in flight');
-      process.exit(1);
+      // Queued inference-log rows are written first, within a few seconds.
+      const exit = setTimeout(() => process.exit(1), 5_000);
+      exit.unref();
+      void services.close().finally(() => process.exit(1));
     }, DRAIN_TIMEOUT_MS);
     forceExit.unref();
 

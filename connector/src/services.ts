@@ -26,13 +26,13 @@ const MAX_WAITING_REQUESTS = 1_000;
 
 /**
  * Request bytes of the flow runs (or inferences) in progress together, as a share of the
- * heap limit. A run's heap use is a few times its body (parsed records, prompts, results),
- * so an eighth keeps runs of long texts within a capped heap (`--max-old-space-size`).
- * NOTE: "a few times" is an estimate from runs of 200 records with 32,000-character
- * descriptions under a 64 MB heap; each route has its own budget of an eighth.
+ * heap limit. Parsed, a body takes from about its size (long texts) to ten times its size
+ * (many short fields) in heap, so a sixteenth per route keeps both routes within a capped heap.
+ * NOTE: the factors are estimates from bodies of long texts and of many numeric fields
+ * under a 64 MB heap.
  */
 export function activeRunBytesBudget(heapLimitBytes: number = getHeapStatistics().heap_size_limit): number {
-  return Math.floor(heapLimitBytes / 8);
+  return Math.floor(heapLimitBytes / 16);
 }
 
 /** Everything the HTTP routes call, built once per process. */
@@ -46,6 +46,8 @@ export interface ConnectorServices {
   runAdmission: RunAdmission;
   /** Limits the single inferences the process works on at once. */
   inferenceAdmission: RunAdmission;
+  /** Rejects waiting and new runs and inferences, for a graceful stop. */
+  stopAdmitting(): void;
   reports: ReportService;
   /** "embedded SQLite at <path>" or "PostgreSQL", for the start-up log; never the URL, which may contain a password. */
   storeDescription: string;
@@ -86,6 +88,13 @@ export async function openStore(config: ConnectorConfig): Promise<OpenedStore> {
     );
   }
   const startupWarnings = [...warnings];
+  const heapLimitBytes = getHeapStatistics().heap_size_limit;
+  if (config.bodyLimitBytes > heapLimitBytes / 8) {
+    startupWarnings.push(
+      `KEYROUTE_BODY_LIMIT_BYTES (${config.bodyLimitBytes}) is more than an eighth of the heap limit (${heapLimitBytes} bytes): ` +
+        'one request of that size may exhaust the heap and stop the connector. Lower it, or raise --max-old-space-size.',
+    );
+  }
 
   const database = openDatabase({
     dataDir: config.dataDir,
@@ -188,6 +197,10 @@ export function createServicesOnStore(store: OpenedStore, overrides: ServiceOver
       maxWaitMs: config.queueWaitMs,
       maxWaiting: MAX_WAITING_REQUESTS,
     }),
+    stopAdmitting() {
+      this.runAdmission.close();
+      this.inferenceAdmission.close();
+    },
     reports: new ReportService(database, () => new Date(), inferenceLog),
     storeDescription: config.databaseUrl === undefined ? `embedded SQLite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)',
     startupNotes: store.startupNotes,

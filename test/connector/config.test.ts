@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       maxActiveRuns: 16,
       maxActiveInferences: 256,
       queueWaitMs: 20_000,
-      bodyLimitBytes: 16 * 1024 * 1024,
+      bodyLimitBytes: 8 * 1024 * 1024,
     });
   });
 

@@ -65,6 +65,7 @@ interface ZodDefinition {
   element?: z.ZodType;
   shape?: Record<string, z.ZodType>;
   in?: z.ZodType;
+  out?: z.ZodType;
   options?: z.ZodType[];
   valueType?: z.ZodType;
   checks?: { _zod: { def: { check: string; format?: string } } }[];
@@ -82,7 +83,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
     if (['nullable', 'optional', 'default', 'prefault', 'readonly'].includes(definition.type) && definition.innerType) {
       current = definition.innerType;
     } else if (definition.type === 'pipe' && definition.in) {
-      current = definition.in;
+      // A preprocess step (a transform first) checks the input; the schema after it gives its JSON type.
+      current = definitionOf(definition.in).type === 'transform' && definition.out ? definition.out : definition.in;
     } else {
       return current;
     }

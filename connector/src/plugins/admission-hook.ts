@@ -21,11 +21,18 @@ export interface AdmittedWork {
   limitVariable: string;
 }
 
-/** Returns the request's weight: its declared body size, or the body limit when it declares none. */
-function requestBytes(request: FastifyRequest): number {
-  const declared = Number(request.headers['content-length']);
+/**
+ * Returns the request's weight: its declared body size, or the body limit when it declares
+ * none (a chunked body), which makes such a request run alone. Null for a body declared
+ * larger than the limit, which fastify rejects with 413 without reading it.
+ */
+function requestBytes(request: FastifyRequest): number | null {
   const limit = request.routeOptions.bodyLimit ?? Number.MAX_SAFE_INTEGER;
-  return Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, limit) : limit;
+  const header = request.headers['content-length'];
+  if (header === undefined) return limit;
+  const declared = Number(header);
+  if (!Number.isSafeInteger(declared) || declared < 0) return limit;
+  return declared > limit ? null : declared;
 }
 
 /**
@@ -36,12 +43,19 @@ function requestBytes(request: FastifyRequest): number {
  */
 export function admissionHook(admission: RunAdmission, work: AdmittedWork): onRequestAsyncHookHandler {
   return async function admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const result = await admission.admit(requestBytes(request), (cancel) => reply.raw.once('close', cancel));
+    const bytes = requestBytes(request);
+    if (bytes === null) return;
+    const result = await admission.admit(bytes, (cancel) => reply.raw.once('close', cancel));
 
     if (result.admitted) {
       request.admissionPlace = result.place;
       // The response keeps the place until it closes: sent, failed or cut off.
-      reply.raw.once('close', () => result.place.release());
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) {
+          request.log.warn(`the caller disconnected before the ${work.noun} response was sent; the result is lost and the caller may send the request again`);
+        }
+        result.place.release();
+      });
       if (result.waitedMs > 0) {
         request.log = request.log.child({ queueWaitMs: result.waitedMs });
       }
@@ -55,25 +69,43 @@ export function admissionHook(admission: RunAdmission, work: AdmittedWork): onRe
       return;
     }
 
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    if (result.reason === 'stopping') {
+      request.log.info({ queueWaitMs: result.waitedMs }, `${work.noun} rejected: the connector is stopping`);
+      throw new ApiError(
+        503,
+        'connector_stopping',
+        `The connector is stopping. Nothing was run; send the request again in ${RETRY_AFTER_SECONDS} seconds.`,
+        undefined,
+        true,
+      );
+    }
+
     const load = admission.load();
     request.log.warn(
-      { reason: result.reason, queueWaitMs: result.waitedMs, ...load },
-      `${work.noun} rejected: every place is taken. Raise ${work.limitVariable} and the heap limit if memory allows, or add connector instances`,
+      { reason: result.reason, queueWaitMs: result.waitedMs, requestBytes: bytes, ...load },
+      `${work.noun} rejected: no place within ${work.limitVariable} and the request bytes in progress. ` +
+        'Raise the limit and the heap limit if memory allows, or add connector instances',
     );
-    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    const waited = result.reason === 'wait_timeout' ? ` and this request waited ${(result.waitedMs / 1000).toFixed(1)} s for its turn` : '';
+    const waited = result.reason === 'wait_timeout' ? ` This request waited ${(result.waitedMs / 1000).toFixed(1)} s for its turn.` : '';
     throw new ApiError(
       503,
       'connector_busy',
-      `The connector is busy: it works on at most ${load.maxActiveRuns} ${load.maxActiveRuns === 1 ? work.noun : work.plural} at once${waited}. ` +
-        `Nothing was run; send the request again in ${RETRY_AFTER_SECONDS} seconds.`,
+      `The connector is busy: it works on at most ${load.maxActiveRuns} ${load.maxActiveRuns === 1 ? work.noun : work.plural} ` +
+        `and ${formatMegabytes(load.maxActiveBytes)} of requests at once.${waited} Nothing was run; send the request again in ${RETRY_AFTER_SECONDS} seconds.`,
+      undefined,
+      true,
     );
   };
 }
 
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1_048_576).toFixed(1)} MB`;
+}
+
 /**
- * Runs a route's work while it holds its admission place, so that the place stays taken
- * until the work stops, even after the caller disconnects.
+ * Runs a route's work inside its admission place, so that the place stays taken until the
+ * work stops, even after the caller disconnects.
  * NOTE: work whose caller has disconnected runs to its end, provider calls included.
  */
 export async function withAdmissionPlace<T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> {

@@ -25,7 +25,7 @@ async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
     }
 
     if (error instanceof ApiError) {
-      if (error.statusCode >= 500) {
+      if (error.statusCode >= 500 && !error.logged) {
         request.log.warn({ code: error.code, statusCode: error.statusCode }, error.message);
       }
       return reply.code(error.statusCode).send(errorBody(error.code, error.message, requestId, error.fields));
@@ -34,6 +34,13 @@ async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
     if (isResponseSerializationError(error)) {
       request.log.error({ issues: error.cause.issues, url: error.url }, 'response did not match its schema');
       return reply.code(500).send(errorBody('internal_error', 'The connector failed to build its response. The details are in its log.', requestId));
+    }
+
+    // A caller that disconnects while it sends its body surfaces here as a socket error. The
+    // connector is not at fault, and no caller is left to read the response.
+    if (request.raw.destroyed || request.raw.socket?.destroyed === true) {
+      request.log.info({ errorCode: error.code }, 'the caller disconnected before its request was read');
+      return reply.code(400).send(errorBody('request_aborted', 'The caller disconnected before its request was read.', requestId));
     }
 
     if (isDatabaseUnavailable(error)) {
@@ -48,7 +55,7 @@ async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
     // wrong content type) carry a 4xx status and a message that is safe to show.
     const statusCode = error.statusCode ?? 500;
     if (statusCode < 500) {
-      return reply.code(statusCode).send(errorBody(fastifyCode(error), fastifyMessage(error, app.initialConfig.bodyLimit), requestId));
+      return reply.code(statusCode).send(errorBody(fastifyCode(error), fastifyMessage(error, request.routeOptions.bodyLimit, app.initialConfig.bodyLimit), requestId));
     }
 
     request.log.error({ err: error }, 'unhandled error');
@@ -89,12 +96,15 @@ function fastifyCode(error: FastifyError): string {
 }
 
 /** Fastify's own messages, made to say what the caller should send instead. */
-function fastifyMessage(error: FastifyError, bodyLimit: number | undefined): string {
+function fastifyMessage(error: FastifyError, routeBodyLimit: number | undefined, defaultBodyLimit: number | undefined): string {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Unsupported content type: send the body as JSON with "Content-Type: application/json".';
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return `The request body is larger than the connector accepts (${bodyLimit ?? 'the limit'} bytes, set by KEYROUTE_BODY_LIMIT_BYTES). Send fewer records per call.`;
+      // Only the routes that take records have their own, configurable limit.
+      return routeBodyLimit !== undefined && routeBodyLimit !== defaultBodyLimit
+        ? `The request body is larger than the connector accepts (${routeBodyLimit} bytes, set by KEYROUTE_BODY_LIMIT_BYTES). Send fewer records per call.`
+        : `The request body is larger than the connector accepts for this route (${defaultBodyLimit ?? 'the limit'} bytes).`;
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return `The request body is not valid JSON: ${error.message}`;

@@ -23,7 +23,7 @@ export interface RunAdmissionOptions {
 }
 
 /** Reason a run was not admitted. */
-export type RejectionReason = 'queue_full' | 'wait_timeout' | 'caller_gone';
+export type RejectionReason = 'queue_full' | 'wait_timeout' | 'caller_gone' | 'stopping';
 
 export type Admission =
   | { admitted: true; place: RunPlace; waitedMs: number }
@@ -74,6 +74,7 @@ export class RunAdmission {
   private activeRuns = 0;
   private activeBytes = 0;
   private readonly waiting: Waiter[] = [];
+  private closed = false;
 
   constructor(
     private readonly options: RunAdmissionOptions,
@@ -95,6 +96,9 @@ export class RunAdmission {
    * to call when the caller disconnects while waiting, so that the turn goes to the next run.
    */
   admit(bytes: number, onCallerGone?: (cancel: () => void) => void): Promise<Admission> {
+    if (this.closed) {
+      return Promise.resolve({ admitted: false, reason: 'stopping', waitedMs: 0 });
+    }
     if (this.waiting.length === 0 && this.fits(bytes)) {
       return Promise.resolve({ admitted: true, place: this.takePlace(bytes), waitedMs: 0 });
     }
@@ -128,6 +132,14 @@ export class RunAdmission {
     });
   }
 
+  /** Rejects every waiting run and every later one; the active runs go on. For a graceful stop. */
+  close(): void {
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) {
+      waiter.settle({ admitted: false, reason: 'stopping', waitedMs: this.waitedMs(waiter) });
+    }
+  }
+
   private fits(bytes: number): boolean {
     if (this.activeRuns >= this.options.maxActiveRuns) return false;
     return this.activeRuns === 0 || this.activeBytes + bytes <= this.options.maxActiveBytes;
@@ -142,7 +154,7 @@ export class RunAdmission {
   private freePlace(bytes: number): void {
     this.activeRuns -= 1;
     this.activeBytes -= bytes;
-    this.admitWaiting();
+    if (!this.closed) this.admitWaiting();
   }
 
   /** Admits waiting runs from the head of the queue while they fit, so that none overtakes another. */

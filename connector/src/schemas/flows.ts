@@ -7,12 +7,39 @@ export const fieldValueSchema = z.union([z.string().max(131_072), z.number(), z.
   error: 'expected text (at most 131072 characters), a number, true, false or null',
 });
 
+/** Fields one record may carry: far more than a flow reads, far fewer than could exhaust the heap. */
+export const MAX_FIELDS_PER_RECORD = 200;
+
+/**
+ * A record's fields by API name. The number of fields is checked before zod copies the
+ * object, because a body of many tiny fields takes ten times its size in heap.
+ */
+const recordFieldsSchema = z.preprocess(
+  (value, context) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      let count = 0;
+      for (const key in value) {
+        if (Object.hasOwn(value, key) && ++count > MAX_FIELDS_PER_RECORD) {
+          context.issues.push({
+            code: 'custom',
+            message: `expected at most ${MAX_FIELDS_PER_RECORD} fields; send only the fields the flow reads`,
+            input: value,
+          });
+          return z.NEVER;
+        }
+      }
+    }
+    return value;
+  },
+  z.record(z.string(), fieldValueSchema),
+);
+
 export const routedRecordSchema = z
   .object({
     /** The Salesforce record id (15 or 18 characters). */
     id: z.string().regex(/^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/, 'expected a 15- or 18-character Salesforce record id'),
     /** Only the fields the flow reads, by API name. */
-    fields: z.record(z.string(), fieldValueSchema),
+    fields: recordFieldsSchema,
   })
   .strict();
 export type RoutedRecord = z.infer<typeof routedRecordSchema>;

@@ -1,12 +1,18 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestConnector, type TestConnector } from '../../helpers/connector-app';
 import { addNewOrg, body, enableAiWithDefaultModel, EXAMPLE_FLOW_KEYWORDS, expectError, leadId, loadExampleFlow } from './support';
 
 const COMPLAINT = { Description: 'You charged me twice and I want a refund.', LeadSource: 'Web' };
-const BUSY_RUN_MESSAGE = 'The connector is busy: it works on at most 1 flow run at once. Nothing was run; send the request again in 5 seconds.';
-const BUSY_INFERENCE_MESSAGE = 'The connector is busy: it works on at most 1 inference at once. Nothing was run; send the request again in 5 seconds.';
+/** The 503 message; the byte budget depends on the test process's heap limit. */
+function busyMessage(work: string, maxActiveBytes: number): string {
+  return (
+    `The connector is busy: it works on at most 1 ${work} and ${(maxActiveBytes / 1_048_576).toFixed(1)} MB of requests at once. ` +
+    'Nothing was run; send the request again in 5 seconds.'
+  );
+}
 
 const INFERENCE_CONFIG = {
   prompt: 'Classify the inquiry in {!Record.Description}.',
@@ -38,7 +44,7 @@ describe('admission of flow runs and inferences (sqlite)', () => {
     beforeAll(async () => {
       connector = await startTestConnector('sqlite', {
         standIn: { enumKeywords: EXAMPLE_FLOW_KEYWORDS, responseDelayMs: 200 },
-        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_MAX_ACTIVE_INFERENCES: '1', KEYROUTE_QUEUE_WAIT_MS: '0' },
+        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_MAX_ACTIVE_INFERENCES: '1', KEYROUTE_QUEUE_WAIT_MS: '0', KEYROUTE_BODY_LIMIT_BYTES: '65536' },
       });
       ({ token } = await addNewOrg(connector));
       await enableAiWithDefaultModel(connector, token);
@@ -54,11 +60,14 @@ describe('admission of flow runs and inferences (sqlite)', () => {
 
       const second = await connector.call(token, 'POST', '/v1/flows/run', runBody(11));
 
-      expectError(second, 503, 'connector_busy', BUSY_RUN_MESSAGE);
+      expectError(second, 503, 'connector_busy', busyMessage('flow run', connector.services.runAdmission.load().maxActiveBytes));
       expect(second.headers['retry-after']).toBe('5');
       expect((await first).statusCode).toBe(200);
       expect(chatCompletions(connector)).toBe(3);
-      expect(connector.logs.some((line) => line.includes('"reason":"queue_full"') && line.includes('flow run rejected'))).toBe(true);
+      const rejections = connector.logs.filter((line) => line.includes('"reason":"queue_full"') && line.includes('flow run rejected'));
+      expect(rejections).toHaveLength(1);
+      // The admission hook logs the rejection once; the error handler does not repeat it.
+      expect(connector.logs.filter((line) => line.includes('"level":40') && line.includes('connector is busy'))).toEqual([]);
       expect(connector.services.runAdmission.load()).toMatchObject({ activeRuns: 0, activeBytes: 0, waitingRuns: 0 });
     });
 
@@ -71,7 +80,7 @@ describe('admission of flow runs and inferences (sqlite)', () => {
 
       const second = await inference(82);
 
-      expectError(second, 503, 'connector_busy', BUSY_INFERENCE_MESSAGE);
+      expectError(second, 503, 'connector_busy', busyMessage('inference', connector.services.inferenceAdmission.load().maxActiveBytes));
       expect(second.headers['retry-after']).toBe('5');
       expect(body(await first).inference.outcome).toBe('ok');
       expect(chatCompletions(connector)).toBe(1);
@@ -85,6 +94,18 @@ describe('admission of flow runs and inferences (sqlite)', () => {
       const validation = await connector.call(token, 'POST', '/v1/flows/validate', { definition: loadExampleFlow() });
 
       expect(validation.statusCode).toBe(200);
+      expect((await run).statusCode).toBe(200);
+    });
+
+    it('answers an oversized body with 413 at once', async () => {
+      const run = connector.call(token, 'POST', '/v1/flows/run', runBody(25));
+      await until(() => connector.services.runAdmission.load().activeRuns === 1, 'the run is active');
+      const records = [{ id: leadId(29), fields: { Description: 'x'.repeat(70_000) } }];
+
+      const oversized = await connector.call(token, 'POST', '/v1/flows/run', { definition: loadExampleFlow(), records });
+
+      expect(oversized.statusCode).toBe(413);
+      expect(body(oversized).error.code).toBe('body_too_large');
       expect((await run).statusCode).toBe(200);
     });
   });
@@ -170,6 +191,38 @@ describe('admission of flow runs and inferences (sqlite)', () => {
       await until(() => connector.services.runAdmission.load().activeRuns === 0, 'the first run frees its place');
       expect(chatCompletions(connector)).toBe(2);
       expect(connector.logs.some((line) => line.includes('the caller disconnected while it waited'))).toBe(true);
+    });
+
+    it('logs an aborted upload as such', async () => {
+      await connector.app.listen({ host: '127.0.0.1', port: 0 }).catch(() => undefined);
+      const { port } = connector.app.server.address() as AddressInfo;
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+
+      socket.write(
+        `POST /v1/flows/run HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"records": [',
+      );
+      await until(() => connector.services.runAdmission.load().activeRuns === 1, 'the upload is admitted');
+      socket.destroy();
+      await until(() => connector.services.runAdmission.load().activeRuns === 0, 'the place is free again');
+
+      await until(() => connector.logs.some((line) => line.includes('the caller disconnected before its request was read')), 'the abort is logged');
+      expect(connector.logs.filter((line) => line.includes('database unavailable'))).toEqual([]);
+    });
+
+    it('rejects waiting requests when stopping', async () => {
+      const first = connector.call(token, 'POST', '/v1/flows/run', runBody(91, 2));
+      await until(() => connector.services.runAdmission.load().activeRuns === 1, 'the first run is active');
+      const waiting = connector.call(token, 'POST', '/v1/flows/run', runBody(95, 2));
+      await until(() => connector.services.runAdmission.load().waitingRuns === 1, 'the second run waits');
+
+      connector.services.stopAdmitting();
+
+      expectError(await waiting, 503, 'connector_stopping', 'The connector is stopping. Nothing was run; send the request again in 5 seconds.');
+      expect((await first).statusCode).toBe(200);
+      const late = await connector.call(token, 'POST', '/v1/inference', { config: INFERENCE_CONFIG, record: { id: leadId(99), fields: COMPLAINT } });
+      expect(body(late).error.code).toBe('connector_stopping');
     });
   });
 });

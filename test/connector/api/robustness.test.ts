@@ -119,8 +119,10 @@ describe('request robustness (sqlite)', () => {
     });
   });
 
-  it('names the body limit and its setting', async () => {
-    const response = await connector.call(token, 'POST', '/v1/flows/validate', { definition: { padding: 'x'.repeat(20_000) } });
+  it('names the record body limit and its setting', async () => {
+    const records = [{ id: leadId(1), fields: { Description: 'x'.repeat(20_000) } }];
+
+    const response = await connector.call(token, 'POST', '/v1/flows/run', { definition: loadExampleFlow(), records });
 
     expect(response.statusCode).toBe(413);
     expect(response.json().error).toMatchObject({
@@ -128,6 +130,37 @@ describe('request robustness (sqlite)', () => {
       message:
         'The request body is larger than the connector accepts (16384 bytes, set by KEYROUTE_BODY_LIMIT_BYTES). Send fewer records per call.',
     });
+  });
+
+  it('limits other routes to 1 MB', async () => {
+    const response = await connector.call(token, 'POST', '/v1/flows/validate', { definition: { padding: 'x'.repeat(1_100_000) } });
+
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error).toMatchObject({
+      code: 'body_too_large',
+      message: 'The request body is larger than the connector accepts for this route (1048576 bytes).',
+    });
+  });
+
+  it('limits unknown routes to 1 MB', async () => {
+    const response = await connector.app.inject({ method: 'POST', url: '/nope', payload: { padding: 'x'.repeat(1_100_000) } });
+
+    expect(response.statusCode).toBe(413);
+  });
+
+  it('rejects a record with too many fields', async () => {
+    const fields = Object.fromEntries(Array.from({ length: 201 }, (_, index) => [`Field${index}__c`, index]));
+
+    const response = await connector.call(token, 'POST', '/v1/flows/run', { definition: loadExampleFlow(), records: [{ id: leadId(1), fields }] });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.fields).toEqual([
+      { field: 'body.records[0].fields', message: 'expected at most 200 fields; send only the fields the flow reads' },
+    ]);
+  });
+
+  it('times out a request body after the queue wait and a minute', () => {
+    expect(connector.app.server.requestTimeout).toBe(20_000 + 60_000);
   });
 });
 
@@ -139,7 +172,7 @@ describe('database outage', () => {
       orgs: { authenticate: async () => Promise.reject(refused) },
     } as unknown as ConnectorServices;
     const logs: string[] = [];
-    const app = await buildApp({ config: { logLevel: 'info', bodyLimitBytes: 1_000_000 }, services, logStream: { write: (line) => void logs.push(line) } });
+    const app = await buildApp({ config: { logLevel: 'info', bodyLimitBytes: 1_000_000, queueWaitMs: 20_000 }, services, logStream: { write: (line) => void logs.push(line) } });
 
     const response = await app.inject({ method: 'GET', url: '/v1/org', headers: { authorization: 'Bearer kr_sometoken' } });
     const readiness = await app.inject({ method: 'GET', url: '/readyz' });

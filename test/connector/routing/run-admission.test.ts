@@ -130,6 +130,19 @@ describe('RunAdmission', () => {
     expect(await afterHuge).toMatchObject({ admitted: true });
   });
 
+  it('rejects waiting and new runs once closed', async () => {
+    const admission = new RunAdmission({ maxActiveRuns: 1, maxActiveBytes: 1_000, maxWaiting: 10, maxWaitMs: 10_000 });
+    const running = admitted(await admission.admit(1));
+    const waiting = admission.admit(1);
+
+    admission.close();
+
+    expect(await waiting).toMatchObject({ admitted: false, reason: 'stopping' });
+    expect(await admission.admit(1)).toEqual({ admitted: false, reason: 'stopping', waitedMs: 0 });
+    running.release();
+    expect(admission.load()).toMatchObject({ activeRuns: 0, waitingRuns: 0 });
+  });
+
   it('admits small runs after a large one leaves', async () => {
     const admission = new RunAdmission({ maxActiveRuns: 10, maxActiveBytes: 1_000, maxWaiting: 10, maxWaitMs: 10_000 });
     admitted(await admission.admit(500));
@@ -146,8 +159,8 @@ describe('RunAdmission', () => {
 });
 
 describe('activeRunBytesBudget', () => {
-  it('is an eighth of the heap limit', () => {
-    expect(activeRunBytesBudget(80 * 1024 * 1024)).toBe(10 * 1024 * 1024);
-    expect(activeRunBytesBudget(801)).toBe(100);
+  it('is a sixteenth of the heap limit', () => {
+    expect(activeRunBytesBudget(80 * 1024 * 1024)).toBe(5 * 1024 * 1024);
+    expect(activeRunBytesBudget(1_601)).toBe(100);
   });
 });

@@ -13,7 +13,7 @@ import {
  * Routing flows. Salesforce stores the flow definitions and sends the one to run with
  * each batch, so the connector keeps no copy that could go stale.
  */
-export default async function flowRoutes(app: FastifyInstance): Promise<void> {
+export default async function flowRoutes(app: FastifyInstance, options: { recordBodyLimitBytes: number }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const security = [{ orgToken: [] }];
 
@@ -50,6 +50,7 @@ export default async function flowRoutes(app: FastifyInstance): Promise<void> {
           503: errorResponseSchema,
         },
       },
+      bodyLimit: options.recordBodyLimitBytes,
       onRequest: admissionHook(app.services.runAdmission, { noun: 'flow run', plural: 'flow runs', limitVariable: 'KEYROUTE_MAX_ACTIVE_RUNS' }),
     },
     async (request) => withAdmissionPlace(request, () => app.services.routing.run(request.org, request.body, request.log)),

@@ -8,16 +8,21 @@ import providerRoutes from './providers';
 import settingsRoutes from './settings';
 import usageRoutes from './usage';
 
+export interface V1RoutesOptions {
+  /** Body limit of the routes that take records (KEYROUTE_BODY_LIMIT_BYTES). */
+  recordBodyLimitBytes: number;
+}
+
 /** Everything under `/v1` needs an org token; each route acts on that org's data only. */
-export default async function v1Routes(app: FastifyInstance): Promise<void> {
+export default async function v1Routes(app: FastifyInstance, options: V1RoutesOptions): Promise<void> {
   await app.register(orgAuthPlugin);
   app.decorateRequest('admissionPlace', undefined);
 
   await app.register(orgRoutes, { prefix: '/org' });
   await app.register(providerRoutes, { prefix: '/providers' });
   await app.register(settingsRoutes, { prefix: '/settings' });
-  await app.register(flowRoutes, { prefix: '/flows' });
-  await app.register(inferenceRoutes, { prefix: '/inference' });
+  await app.register(flowRoutes, { prefix: '/flows', recordBodyLimitBytes: options.recordBodyLimitBytes });
+  await app.register(inferenceRoutes, { prefix: '/inference', recordBodyLimitBytes: options.recordBodyLimitBytes });
   await app.register(usageRoutes, { prefix: '/usage' });
   await app.register(auditRoutes, { prefix: '/audit-events' });
 }

@@ -5,7 +5,7 @@ import { errorResponseSchema } from '../../schemas/common';
 import { inferenceRequestSchema, inferenceResponseSchema } from '../../schemas/flows';
 
 /** One AI Inference node on one record, for Salesforce Flow's invocable action. */
-export default async function inferenceRoutes(app: FastifyInstance): Promise<void> {
+export default async function inferenceRoutes(app: FastifyInstance, options: { recordBodyLimitBytes: number }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.post(
@@ -21,6 +21,7 @@ export default async function inferenceRoutes(app: FastifyInstance): Promise<voi
         body: inferenceRequestSchema,
         response: { 200: inferenceResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema, 503: errorResponseSchema },
       },
+      bodyLimit: options.recordBodyLimitBytes,
       onRequest: admissionHook(app.services.inferenceAdmission, {
         noun: 'inference',
         plural: 'inferences',
