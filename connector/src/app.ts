@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectorConfig } from './config';
 import { loggerOptions, OneLinePerRequestLog } from './logging';
 import errorHandlerPlugin from './plugins/error-handler';
+import jsonBodyPlugin from './plugins/json-body';
 import openApiPlugin from './plugins/openapi';
 import healthRoutes from './routes/health';
 import v1Routes from './routes/v1';
@@ -18,7 +19,7 @@ declare module 'fastify' {
 }
 
 export interface BuildAppOptions {
-  config: Pick<ConnectorConfig, 'logLevel' | 'bodyLimitBytes' | 'queueWaitMs'>;
+  config: Pick<ConnectorConfig, 'logLevel' | 'bodyLimitBytes' | 'queueWaitMs' | 'bodyTimeoutMs'>;
   services: ConnectorServices;
   /** Receives the JSON log lines instead of standard output, for tests that read the logs. */
   logStream?: { write(line: string): void };
@@ -31,8 +32,6 @@ export interface BuildAppOptions {
  */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Time a caller has to finish sending its body after the longest wait for its turn. */
-const BODY_UPLOAD_ALLOWANCE_MS = 60_000;
 
 /** A request id from the caller is kept when it looks like one, so logs can be joined across systems. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -46,9 +45,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger: loggerOptions(options.config.logLevel, options.logStream),
     logController: new OneLinePerRequestLog(),
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
-    // Bounds how long a stalled upload can hold its place among the active runs. Node checks
-    // this every 30 s, so a stalled request ends up to 30 s later.
-    requestTimeout: options.config.queueWaitMs + BODY_UPLOAD_ALLOWANCE_MS,
+    // Bounds how long any request may take to arrive. Node checks this every 30 s. The
+    // admission hook closes an admitted run's stalled upload sooner (KEYROUTE_BODY_TIMEOUT_MS).
+    requestTimeout: options.config.queueWaitMs + options.config.bodyTimeoutMs,
     // false makes fastify call genReqId for every request, so a caller's header is
     // checked before it reaches logs and responses.
     requestIdHeader: false,
@@ -69,10 +68,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // External plugins first, then the app's own.
   await app.register(helmet, { global: true });
   await app.register(errorHandlerPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(openApiPlugin, { version: CONNECTOR_VERSION });
 
   await app.register(healthRoutes);
-  await app.register(v1Routes, { prefix: '/v1', recordBodyLimitBytes: options.config.bodyLimitBytes });
+  await app.register(v1Routes, {
+    prefix: '/v1',
+    recordBodyLimitBytes: options.config.bodyLimitBytes,
+    bodyTimeoutMs: options.config.bodyTimeoutMs,
+  });
 
   return app;
 }

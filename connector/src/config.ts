@@ -54,6 +54,7 @@ const envSchema = z.object({
   KEYROUTE_MAX_ACTIVE_RUNS: wholeNumber(1, 1_000).default(16),
   KEYROUTE_MAX_ACTIVE_INFERENCES: wholeNumber(1, 10_000).default(256),
   KEYROUTE_QUEUE_WAIT_MS: wholeNumber(0, 110_000, ' of milliseconds').default(20_000),
+  KEYROUTE_BODY_TIMEOUT_MS: wholeNumber(1_000, 120_000, ' of milliseconds').default(30_000),
   KEYROUTE_BODY_LIMIT_BYTES: wholeNumber(1_024, 100 * 1024 * 1024, ' of bytes').default(8 * 1024 * 1024),
 });
 
@@ -77,6 +78,8 @@ export interface ConnectorConfig {
   maxActiveInferences: number;
   /** How long a flow run or inference may wait for its turn before it is rejected with 503. */
   queueWaitMs: number;
+  /** How long an admitted flow run or inference may take to send its body before its connection is closed. */
+  bodyTimeoutMs: number;
   bodyLimitBytes: number;
 }
 
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     maxActiveRuns: values.KEYROUTE_MAX_ACTIVE_RUNS,
     maxActiveInferences: values.KEYROUTE_MAX_ACTIVE_INFERENCES,
     queueWaitMs: values.KEYROUTE_QUEUE_WAIT_MS,
+    bodyTimeoutMs: values.KEYROUTE_BODY_TIMEOUT_MS,
     bodyLimitBytes: values.KEYROUTE_BODY_LIMIT_BYTES,
   };
 }

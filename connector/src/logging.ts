@@ -61,7 +61,8 @@ export class OneLinePerRequestLog extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const line = {
       method: request.method,
-      url: request.url,
+      // Without the query string, which a careless client might fill with a secret.
+      url: request.url.split('?')[0],
       statusCode: reply.statusCode,
       responseTimeMs: Math.round(reply.elapsedTime * 10) / 10,
     };

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       maxActiveRuns: 16,
       maxActiveInferences: 256,
       queueWaitMs: 20_000,
+      bodyTimeoutMs: 30_000,
       bodyLimitBytes: 8 * 1024 * 1024,
     });
   });
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
         KEYROUTE_MAX_ACTIVE_RUNS: '1000',
         KEYROUTE_MAX_ACTIVE_INFERENCES: '10000',
         KEYROUTE_QUEUE_WAIT_MS: '0',
+        KEYROUTE_BODY_TIMEOUT_MS: '120000',
         KEYROUTE_BODY_LIMIT_BYTES: '1024',
       },
       '/srv/keyroute',
@@ -70,6 +72,7 @@ describe('loadConfig', () => {
       maxActiveRuns: 1000,
       maxActiveInferences: 10_000,
       queueWaitMs: 0,
+      bodyTimeoutMs: 120_000,
       bodyLimitBytes: 1024,
     });
   });
@@ -125,6 +128,7 @@ describe('loadConfig', () => {
     ['KEYROUTE_MAX_ACTIVE_INFERENCES', '0', 'KEYROUTE_MAX_ACTIVE_INFERENCES: expected a whole number from 1 to 10000'],
     ['KEYROUTE_QUEUE_WAIT_MS', '110001', 'KEYROUTE_QUEUE_WAIT_MS: expected a whole number of milliseconds from 0 to 110000'],
     ['KEYROUTE_QUEUE_WAIT_MS', '20s', 'KEYROUTE_QUEUE_WAIT_MS: expected a whole number of milliseconds from 0 to 110000'],
+    ['KEYROUTE_BODY_TIMEOUT_MS', '999', 'KEYROUTE_BODY_TIMEOUT_MS: expected a whole number of milliseconds from 1000 to 120000'],
     [
       'KEYROUTE_BODY_LIMIT_BYTES',
       '1023',
@@ -185,6 +189,7 @@ describe('loadConfig', () => {
     'KEYROUTE_MAX_ACTIVE_RUNS',
     'KEYROUTE_MAX_ACTIVE_INFERENCES',
     'KEYROUTE_QUEUE_WAIT_MS',
+    'KEYROUTE_BODY_TIMEOUT_MS',
     'KEYROUTE_BODY_LIMIT_BYTES',
   ])('never repeats the value of %s', (name) => {
     const error = configError({

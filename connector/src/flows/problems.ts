@@ -41,6 +41,22 @@ export function describeNode(node: Pick<FlowNode, 'type' | 'id'>): string {
   return `${NODE_TYPE_NAMES[node.type]} node "${node.id}"`;
 }
 
+/** Node ids a route shows at most in a message; longer routes keep their ends. */
+const MAX_ROUTE_NODES = 8;
+
+/**
+ * Joins the steps of a route for a message: `"a" → "b" → "c"`. A long route shows its first
+ * and last steps around the number left out, so one message stays short however long the route.
+ */
+export function describeRoute(steps: readonly string[]): string {
+  if (steps.length <= MAX_ROUTE_NODES) {
+    return steps.join(' → ');
+  }
+  const head = steps.slice(0, MAX_ROUTE_NODES / 2);
+  const tail = steps.slice(-(MAX_ROUTE_NODES / 2 - 1));
+  return [...head, `(${steps.length - head.length - tail.length} more nodes)`, ...tail].join(' → ');
+}
+
 /** Joins values for a message: `pricing, support, other`. */
 export function listValues(values: readonly unknown[]): string {
   return values.map((value) => String(value)).join(', ');

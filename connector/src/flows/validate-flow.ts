@@ -15,6 +15,9 @@ import { listFlowVariables } from './variables';
 
 export type ValidateFlowResponse = z.infer<typeof validateFlowResponseSchema>;
 
+/** Problems listed at most; the rest are counted in a last entry, so a response stays small. */
+export const MAX_LISTED_PROBLEMS = 100;
+
 export interface FlowValidation extends ValidateFlowResponse {
   /** The parsed definition with defaults applied; present only when the flow is valid. */
   definition?: FlowDefinition;
@@ -53,7 +56,7 @@ export function validateFlow(input: unknown): FlowValidation {
 
   const validation: FlowValidation = {
     valid: problems.length === 0,
-    problems,
+    problems: limitProblems(problems),
     fieldsRead: listFieldsRead(definition),
     variables: variables.map(({ name, type, nodeId }) => ({ name, type, nodeId })),
   };
@@ -61,4 +64,16 @@ export function validateFlow(input: unknown): FlowValidation {
     validation.definition = definition;
   }
   return validation;
+}
+
+function limitProblems(problems: FlowProblem[]): FlowProblem[] {
+  if (problems.length <= MAX_LISTED_PROBLEMS) {
+    return problems;
+  }
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS - 1);
+  const more = problems.length - listed.length;
+  return [
+    ...listed,
+    { nodeId: null, path: '', code: 'more_problems', message: `${more} more problems are not listed. Fix the ones above and validate again.` },
+  ];
 }

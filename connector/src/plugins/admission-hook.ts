@@ -19,6 +19,8 @@ export interface AdmittedWork {
   plural: string;
   /** The setting that limits it, named in the operator's log line. */
   limitVariable: string;
+  /** Time an admitted request has to send its body; then its connection is closed and its place freed. */
+  bodyTimeoutMs: number;
 }
 
 /**
@@ -49,8 +51,21 @@ export function admissionHook(admission: RunAdmission, work: AdmittedWork): onRe
 
     if (result.admitted) {
       request.admissionPlace = result.place;
+
+      // A stalled upload must not keep its place, and the other requests waiting, for long.
+      const uploadTimer = setTimeout(() => {
+        if (request.raw.complete) return;
+        request.log.warn(
+          { bodyTimeoutMs: work.bodyTimeoutMs },
+          `${work.noun} closed: its body did not arrive within KEYROUTE_BODY_TIMEOUT_MS of its turn`,
+        );
+        request.raw.socket?.destroy();
+      }, work.bodyTimeoutMs);
+      uploadTimer.unref();
+
       // The response keeps the place until it closes: sent, failed or cut off.
       reply.raw.once('close', () => {
+        clearTimeout(uploadTimer);
         if (!reply.raw.writableFinished) {
           request.log.warn(`the caller disconnected before the ${work.noun} response was sent; the result is lost and the caller may send the request again`);
         }

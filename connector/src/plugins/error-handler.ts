@@ -62,6 +62,13 @@ async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
     return reply.code(500).send(errorBody('internal_error', 'The connector hit an internal error. The details are in its log.', requestId));
   });
 
+  // Unknown routes answer before their body is read, so that bodies sent to them take no memory.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) {
+      return reply.code(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, String(request.id)));
+    }
+  });
+
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)

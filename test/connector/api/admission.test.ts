@@ -117,7 +117,7 @@ describe('admission of flow runs and inferences (sqlite)', () => {
     beforeAll(async () => {
       connector = await startTestConnector('sqlite', {
         standIn: { enumKeywords: EXAMPLE_FLOW_KEYWORDS, responseDelayMs: 150 },
-        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_QUEUE_WAIT_MS: '10000', KEYROUTE_FLOW_CONCURRENCY: '1' },
+        env: { KEYROUTE_MAX_ACTIVE_RUNS: '1', KEYROUTE_QUEUE_WAIT_MS: '10000', KEYROUTE_FLOW_CONCURRENCY: '1', KEYROUTE_BODY_TIMEOUT_MS: '1000' },
       });
       ({ token } = await addNewOrg(connector));
       await enableAiWithDefaultModel(connector, token);
@@ -209,6 +209,25 @@ describe('admission of flow runs and inferences (sqlite)', () => {
 
       await until(() => connector.logs.some((line) => line.includes('the caller disconnected before its request was read')), 'the abort is logged');
       expect(connector.logs.filter((line) => line.includes('database unavailable'))).toEqual([]);
+    });
+
+    it('closes a stalled upload', async () => {
+      await connector.app.listen({ host: '127.0.0.1', port: 0 }).catch(() => undefined);
+      const { port } = connector.app.server.address() as AddressInfo;
+      const socket = net.connect(port, '127.0.0.1');
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.on('error', () => undefined);
+      await new Promise((resolve) => socket.once('connect', resolve));
+
+      socket.write(
+        `POST /v1/flows/run HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n',
+      );
+      await until(() => connector.services.runAdmission.load().activeRuns === 1, 'the upload is admitted');
+      await closed;
+
+      await until(() => connector.services.runAdmission.load().activeRuns === 0, 'the place is free again');
+      expect(connector.logs.some((line) => line.includes('its body did not arrive within KEYROUTE_BODY_TIMEOUT_MS'))).toBe(true);
     });
 
     it('rejects waiting requests when stopping', async () => {

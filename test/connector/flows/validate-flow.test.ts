@@ -362,6 +362,58 @@ describe('validateFlow', () => {
     });
   });
 
+  describe('problem limits', () => {
+    /** 100 branch nodes with long ids: rule 0 leads on, the other rules lead back to the first node. */
+    function loopingFlow(rulesPerNode: number): Record<string, unknown> {
+      const id = (index: number) => `node_${String(index).padStart(3, '0')}_${'x'.repeat(55)}`;
+      const nodes = Array.from({ length: 100 }, (_, index) => ({
+        id: id(index),
+        type: 'branch',
+        rules: Array.from({ length: rulesPerNode }, (_, rule) => ({
+          when: { match: 'all', conditions: [{ left: { field: 'Description' }, operator: 'is_not_blank' }] },
+          next: rule === 0 && index < 99 ? id(index + 1) : id(0),
+        })),
+        otherwise: id(0),
+      }));
+      return { schemaVersion: 1, name: 'Loops', object: 'Lead', version: 1, entry: { startNodeId: id(0) }, nodes };
+    }
+
+    it('lists at most 100 problems', () => {
+      const validation = validateFlow(loopingFlow(20));
+
+      expect(validation.valid).toBe(false);
+      expect(validation.problems.length).toBeLessThanOrEqual(100);
+      expect(JSON.stringify(validation.problems).length).toBeLessThan(100_000);
+    });
+
+    it('shortens the route of a long loop', () => {
+      const validation = validateFlow(loopingFlow(2));
+      const longest = validation.problems.filter((entry) => entry.code === 'cycle').map((entry) => entry.message.length);
+
+      expect(Math.max(...longest)).toBeLessThan(800);
+      expect(validation.problems.some((entry) => / → \(\d+ more nodes\) → /.test(entry.message))).toBe(true);
+    });
+
+    it('counts the problems it leaves out', () => {
+      // Every node has two edges to a node that does not exist.
+      const nodes = Array.from({ length: 100 }, (_, index) => ({
+        id: `branch_${index}`,
+        type: 'branch',
+        rules: [{ when: { match: 'all', conditions: [{ left: { field: 'Description' }, operator: 'is_not_blank' }] }, next: 'nowhere' }],
+        otherwise: 'nowhere',
+      }));
+      const validation = validateFlow({ ...smallFlow(), entry: { startNodeId: 'branch_0' }, nodes });
+
+      expect(validation.problems).toHaveLength(100);
+      expect(validation.problems.at(-1)).toEqual({
+        nodeId: null,
+        path: '',
+        code: 'more_problems',
+        message: expect.stringMatching(/^\d{3} more problems are not listed\. Fix the ones above and validate again\.$/),
+      });
+    });
+  });
+
   describe('variable problems', () => {
     it('reports a variable not set after a timeout edge', () => {
       expect(problemsAfter((flow) => (flow.nodes[0].next.timeout = 'route'))).toEqual([

@@ -1,6 +1,9 @@
 import type { FlowDefinition } from '../definition';
 import { listEdges, type IndexedNode } from '../graph';
-import { describeNode, problem, type FlowProblem } from '../problems';
+import { describeNode, describeRoute, problem, type FlowProblem } from '../problems';
+
+/** Loops reported at most: each is one edge to remove, and the first ones are enough to start. */
+export const MAX_CYCLE_PROBLEMS = 20;
 
 /**
  * Reports every loop, once per edge that closes it, with the nodes of the loop in order.
@@ -27,13 +30,14 @@ export function checkCycles(definition: FlowDefinition, nodesById: Map<string, I
       }
       const targetState = state.get(edge.target);
       if (targetState === 'active') {
+        if (problems.length >= MAX_CYCLE_PROBLEMS) continue;
         const loop = [...stack.slice(stack.indexOf(edge.target)), edge.target];
         problems.push(
           problem(
             nodeId,
             ['nodes', entry.index, ...edge.path],
             'cycle',
-            `The flow loops through ${loop.map((id) => `"${id}"`).join(' → ')}. A flow must not lead back to a node it has already passed.`,
+            `The flow loops through ${describeRoute(loop.map((id) => `"${id}"`))}. A flow must not lead back to a node it has already passed.`,
           ),
         );
       } else if (targetState === undefined) {

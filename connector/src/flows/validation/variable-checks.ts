@@ -1,6 +1,6 @@
 import type { FlowDefinition, FlowNode } from '../definition';
 import { describeEdge, listEdges, type FlowEdge, type IndexedNode } from '../graph';
-import { problem, type FlowProblem, type PathSegment } from '../problems';
+import { describeRoute, problem, type FlowProblem, type PathSegment } from '../problems';
 import type { FlowVariable } from '../variables';
 import { findReachableNodes } from './graph-checks';
 
@@ -59,7 +59,7 @@ export function checkVariableUses(
       const route = explainMissingPath(node.id, use.variable, definition.entry.startNodeId, incoming, setOnEveryPath);
       const reason =
         route.length > 1
-          ? `no earlier AI Inference node sets it on the path through ${route.join(' → ')}`
+          ? `no earlier AI Inference node sets it on the path through ${describeRoute(route)}`
           : 'no AI Inference node runs before it';
       problems.push(
         problem(

@@ -13,7 +13,7 @@ import {
  * Routing flows. Salesforce stores the flow definitions and sends the one to run with
  * each batch, so the connector keeps no copy that could go stale.
  */
-export default async function flowRoutes(app: FastifyInstance, options: { recordBodyLimitBytes: number }): Promise<void> {
+export default async function flowRoutes(app: FastifyInstance, options: { recordBodyLimitBytes: number; bodyTimeoutMs: number }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const security = [{ orgToken: [] }];
 
@@ -51,7 +51,12 @@ export default async function flowRoutes(app: FastifyInstance, options: { record
         },
       },
       bodyLimit: options.recordBodyLimitBytes,
-      onRequest: admissionHook(app.services.runAdmission, { noun: 'flow run', plural: 'flow runs', limitVariable: 'KEYROUTE_MAX_ACTIVE_RUNS' }),
+      onRequest: admissionHook(app.services.runAdmission, {
+        noun: 'flow run',
+        plural: 'flow runs',
+        limitVariable: 'KEYROUTE_MAX_ACTIVE_RUNS',
+        bodyTimeoutMs: options.bodyTimeoutMs,
+      }),
     },
     async (request) => withAdmissionPlace(request, () => app.services.routing.run(request.org, request.body, request.log)),
   );

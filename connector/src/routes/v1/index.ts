@@ -11,6 +11,8 @@ import usageRoutes from './usage';
 export interface V1RoutesOptions {
   /** Body limit of the routes that take records (KEYROUTE_BODY_LIMIT_BYTES). */
   recordBodyLimitBytes: number;
+  /** Time an admitted run or inference has to send its body (KEYROUTE_BODY_TIMEOUT_MS). */
+  bodyTimeoutMs: number;
 }
 
 /** Everything under `/v1` needs an org token; each route acts on that org's data only. */
@@ -21,8 +23,9 @@ export default async function v1Routes(app: FastifyInstance, options: V1RoutesOp
   await app.register(orgRoutes, { prefix: '/org' });
   await app.register(providerRoutes, { prefix: '/providers' });
   await app.register(settingsRoutes, { prefix: '/settings' });
-  await app.register(flowRoutes, { prefix: '/flows', recordBodyLimitBytes: options.recordBodyLimitBytes });
-  await app.register(inferenceRoutes, { prefix: '/inference', recordBodyLimitBytes: options.recordBodyLimitBytes });
+  const recordRoutes = { recordBodyLimitBytes: options.recordBodyLimitBytes, bodyTimeoutMs: options.bodyTimeoutMs };
+  await app.register(flowRoutes, { prefix: '/flows', ...recordRoutes });
+  await app.register(inferenceRoutes, { prefix: '/inference', ...recordRoutes });
   await app.register(usageRoutes, { prefix: '/usage' });
   await app.register(auditRoutes, { prefix: '/audit-events' });
 }

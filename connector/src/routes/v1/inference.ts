@@ -5,7 +5,7 @@ import { errorResponseSchema } from '../../schemas/common';
 import { inferenceRequestSchema, inferenceResponseSchema } from '../../schemas/flows';
 
 /** One AI Inference node on one record, for Salesforce Flow's invocable action. */
-export default async function inferenceRoutes(app: FastifyInstance, options: { recordBodyLimitBytes: number }): Promise<void> {
+export default async function inferenceRoutes(app: FastifyInstance, options: { recordBodyLimitBytes: number; bodyTimeoutMs: number }): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.post(
@@ -26,6 +26,7 @@ export default async function inferenceRoutes(app: FastifyInstance, options: { r
         noun: 'inference',
         plural: 'inferences',
         limitVariable: 'KEYROUTE_MAX_ACTIVE_INFERENCES',
+        bodyTimeoutMs: options.bodyTimeoutMs,
       }),
     },
     async (request) => withAdmissionPlace(request, () => app.services.routing.infer(request.org, request.body, request.log)),
