@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     closing = true;
     app.log.info({ signal, drainTimeoutMs: DRAIN_TIMEOUT_MS }, 'shutting down: draining in-flight requests');
     // Waiting runs and inferences get 503 now, so that their callers send them to another instance.
+    // NOTE: requests that arrive during the drain get fastify's own 503 body, not the API's error shape.
     services.stopAdmitting();
     const forceExit = setTimeout(() => {
       app.log.warn({ drainTimeoutMs: DRAIN_TIMEOUT_MS }, 'drain timed out; closing with requests still in flight');

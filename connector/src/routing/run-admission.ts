@@ -10,6 +10,9 @@
  * body is read, so a waiting run costs a socket and not its records. A run that waits
  * longer than `maxWaitMs`, or finds `maxWaiting` runs ahead of it, is rejected, and its
  * caller sends it again later.
+ *
+ * NOTE: places are shared by all orgs in arrival order, with no share per org, so one org
+ * that floods a route can keep the others waiting.
  */
 
 export interface RunAdmissionOptions {
