@@ -4,9 +4,9 @@
  *
  *   node bench/run.ts [--quick] [--output FILE] [--connector-node-options="FLAGS"] [--connector-dist DIR]
  *
- * --connector-node-options replaces the Node flags of the connector process, by default
- * those of the README's start command (PRODUCTION_NODE_OPTIONS); "" measures it with
- * Node's default heap sizing.
+ * --connector-node-options replaces the Node flags of the connector process. By default
+ * they are those of the README's start command (PRODUCTION_NODE_OPTIONS). With "", the
+ * connector runs with Node's default heap sizing.
  * --connector-dist starts another build of the connector (its server.js and cli.js), for
  * example an older commit built elsewhere, to compare it on the same machine.
  *

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ApiError } from '../errors';
@@ -62,17 +62,18 @@ async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
     return reply.code(500).send(errorBody('internal_error', 'The connector hit an internal error. The details are in its log.', requestId));
   });
 
-  // Unknown routes answer before their body is read, so that bodies sent to them take no memory.
+  const sendNotFound = (request: FastifyRequest, reply: FastifyReply) =>
+    reply.code(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, String(request.id)));
+
+  // Requests to unknown routes get their 404 before the body is read, so that bodies sent to them take no memory.
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) {
-      return reply.code(404).send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, String(request.id)));
+      return sendNotFound(request, reply);
     }
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .send(errorBody('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, String(request.id)));
+    sendNotFound(request, reply);
   });
 }
 

@@ -6,7 +6,7 @@ import { startTestConnector, type TestConnector } from '../../helpers/connector-
 import { addNewOrg, body, enableAiWithDefaultModel, EXAMPLE_FLOW_KEYWORDS, expectError, leadId, loadExampleFlow } from './support';
 
 const COMPLAINT = { Description: 'You charged me twice and I want a refund.', LeadSource: 'Web' };
-/** The 503 message; the byte budget depends on the test process's heap limit. */
+/** Builds the expected 503 message, whose byte budget depends on the test process's heap limit. */
 function busyMessage(work: string, maxActiveBytes: number): string {
   return (
     `The connector is busy: it works on at most 1 ${work} and ${(maxActiveBytes / 1_048_576).toFixed(1)} MB of requests at once. ` +

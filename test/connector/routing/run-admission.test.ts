@@ -81,15 +81,15 @@ describe('RunAdmission', () => {
     expect(await noWaiting.admit(1)).toEqual({ admitted: false, reason: 'queue_full', waitedMs: 0 });
   });
 
-  it('passes a gone caller\'s turn on', async () => {
+  it('passes a disconnected caller\'s turn on', async () => {
     const admission = new RunAdmission({ maxActiveRuns: 1, maxActiveBytes: 1_000, maxWaitMs: 10_000, maxWaiting: 10 });
     const running = admitted(await admission.admit(1));
     let callerGone = (): void => undefined;
-    const gone = admission.admit(1, (cancel) => (callerGone = cancel));
+    const disconnected = admission.admit(1, (cancel) => (callerGone = cancel));
     const next = admission.admit(1);
 
     callerGone();
-    expect(await gone).toMatchObject({ admitted: false, reason: 'caller_gone' });
+    expect(await disconnected).toMatchObject({ admitted: false, reason: 'caller_gone' });
     running.release();
 
     expect(await next).toMatchObject({ admitted: true });
